@@ -1,0 +1,68 @@
+"""The `csa` command line: a thin layer that parses options, calls one library function, prints.
+
+One error boundary (:func:`main`) turns :class:`CsaError` into a message on stderr and its exit
+code; nothing else prints tracebacks for user mistakes.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from cs_architect import __version__
+from cs_architect.errors import CsaError
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="csa")
+def cli() -> None:
+    """cs-architect: design a customer success function from your documents, then run it on your data.
+
+    \b
+    Start here:
+      csa init my-company          # a commented starter input set
+      csa design my-company -o out # the playbook, health model and onboarding flow
+      csa demo-data data --inputs my-company --accounts 500
+      csa score out --data data    # score every account
+    """
+
+
+def _register() -> None:
+    # Each module adds its commands to `cli`; imported here so `csa --help` lists them all.
+    from cs_architect.cli import design_cmds  # noqa: F401
+
+    for optional in ("engine_cmds", "demo_cmds"):
+        try:
+            __import__(f"cs_architect.cli.{optional}")
+        except ModuleNotFoundError as exc:  # pragma: no cover - while a part is being built
+            if exc.name != f"cs_architect.cli.{optional}":
+                raise
+
+
+def echo_issues(err: CsaError) -> None:
+    click.secho(f"error: {err.message}", fg="red", err=True)
+    for issue in err.issues:
+        color = "red" if issue.level == "error" else "yellow"
+        click.secho(f"  {issue}", fg=color, err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the `csa` console script (the one error boundary)."""
+    _register()
+    try:
+        cli.main(args=argv, prog_name="csa", standalone_mode=False)
+    except CsaError as err:
+        echo_issues(err)
+        sys.exit(err.exit_code)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as err:
+        err.show()
+        sys.exit(err.exit_code)
+    except click.exceptions.Exit as err:
+        sys.exit(err.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""The seam between design and engine: health_model.yaml and operations.yaml models."""

@@ -1,0 +1,98 @@
+"""The ``sources`` section: how the user's files or tables map onto the customer data contract.
+
+Users never rename their exports: each contract table names a file (relative to ``--data``) or a
+table (for ``--db``), maps contract columns to the user's column names, translates values
+(e.g. ticket priority 'P1' -> 'urgent'), and states date formats.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from cs_architect.inputs.base import Strict
+
+TableName = Literal["accounts", "mrr", "users", "events", "tickets", "surveys", "payments", "touchpoints", "sentiment"]
+
+# The data contract: table -> {column: (type, required)}
+CONTRACT: dict[str, dict[str, tuple[str, bool]]] = {
+    "accounts": {
+        "account_id": ("str", True), "name": ("str", False), "segment": ("str", False), "plan": ("str", False),
+        "owner": ("str", False), "created_at": ("timestamp", False), "contract_start": ("date", False),
+        "renewal_date": ("date", False), "arr": ("float", False), "seats": ("int", False),
+        "billing": ("str", False), "churned_at": ("timestamp", False),
+    },
+    "mrr": {"account_id": ("str", True), "month": ("date", True), "mrr": ("float", True)},
+    "users": {
+        "user_id": ("str", True), "account_id": ("str", True), "role": ("str", False),
+        "created_at": ("timestamp", False), "deactivated_at": ("timestamp", False),
+    },
+    "events": {
+        "account_id": ("str", True), "user_id": ("str", False), "ts": ("timestamp", True),
+        "event": ("str", True), "quantity": ("float", False),
+    },
+    "tickets": {
+        "ticket_id": ("str", True), "account_id": ("str", True), "created_at": ("timestamp", True),
+        "priority": ("str", False), "first_response_at": ("timestamp", False),
+        "resolved_at": ("timestamp", False), "csat": ("float", False),
+    },
+    "surveys": {
+        "account_id": ("str", True), "user_id": ("str", False), "ts": ("timestamp", True),
+        "kind": ("str", False), "score": ("float", True), "comment": ("str", False),
+    },
+    "payments": {
+        "account_id": ("str", True), "ts": ("timestamp", True), "amount": ("float", False),
+        "status": ("str", True), "invoice_id": ("str", False),
+    },
+    "touchpoints": {
+        "account_id": ("str", True), "ts": ("timestamp", True), "kind": ("str", False),
+        "with_executive": ("bool", False),
+    },
+    "sentiment": {  # manual CSM sentiment: rating with a reason and an expiry
+        "account_id": ("str", True), "ts": ("timestamp", True), "rating": ("float", True),
+        "reason": ("str", False), "expires_at": ("timestamp", False),
+    },
+}
+
+
+class TableSource(Strict):
+    """One contract table: where it is and how its columns are named."""
+
+    file: str | None = Field(None, description="file or glob relative to --data (CSV or Parquet)")
+    table: str | None = Field(None, description="table name in the database (--db)")
+    columns: dict[str, str] = Field(default_factory=dict, description="contract column -> your column name")
+    values: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="contract column -> {your value: contract value}")
+    date_format: str | None = Field(None, description="strptime format for text dates, e.g. '%d/%m/%Y'")
+    defaults: dict[str, str | float | int | bool] = Field(
+        default_factory=dict, description="constant value for a contract column your data lacks")
+    where: dict[str, str | list[str]] = Field(
+        default_factory=dict, description="keep only rows whose contract column equals one of these values")
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> TableSource:
+        if not self.file and not self.table:
+            raise ValueError("give a file (for --data) or a table (for --db)")
+        return self
+
+
+class Sources(Strict):
+    accounts: TableSource = Field(default_factory=lambda: TableSource(file="accounts.*"))
+    mrr: TableSource | None = None
+    users: TableSource | None = None
+    events: TableSource | None = None
+    tickets: TableSource | None = None
+    surveys: TableSource | None = None
+    payments: TableSource | None = None
+    touchpoints: TableSource | None = None
+    sentiment: TableSource | None = None
+    timezone: str = Field("UTC", description="reporting time zone for bucketing timestamps")
+
+    def present(self) -> dict[str, TableSource]:
+        return {name: src for name in CONTRACT if (src := getattr(self, name)) is not None}
+
+
+def default_sources() -> Sources:
+    """The contract's own file names and column names (what `csa demo-data` writes)."""
+    return Sources(**{name: TableSource(file=f"{name}.*") for name in CONTRACT})  # type: ignore[arg-type]
