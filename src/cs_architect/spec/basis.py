@@ -44,3 +44,19 @@ class Sourced(Strict):
     """Mixin for spec items whose numbers need a stated basis."""
 
     basis: list[Basis] = Field(default_factory=list, description="where the numbers of this item come from")
+
+
+class Figure(Strict):
+    """A number in the playbook with its unit and basis, e.g. 90 days (benchmark renewal_kickoff)."""
+
+    value: float
+    unit: str = Field(description="'days', 'hours', '%', 'accounts', 'ratio', 'score', or a currency code")
+    basis: list[Basis] = Field(min_length=1)
+
+    def text(self) -> str:
+        v = f"{self.value:,.0f}" if float(self.value).is_integer() or abs(self.value) >= 100 else f"{self.value:,.2g}"
+        if self.unit == "%":
+            return f"{v}%"
+        if self.unit == "ratio":
+            return f"{self.value:.2f}"
+        return f"{v} {self.unit}"
