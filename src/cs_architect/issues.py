@@ -13,8 +13,8 @@ class Issue:
     """One problem found in the user's inputs, spec or data.
 
     >>> str(Issue("error", "segment 'smb' is not defined", file="personas.yaml", line=14,
-    ...           path="personas[0].segment", hint="add it under segments: or fix the id"))
-    "personas.yaml:14: error: personas[0].segment: segment 'smb' is not defined (hint: add it under segments: or fix the id)"
+    ...           path="personas[0].segment", hint="fix the id"))
+    "personas.yaml:14: error: personas[0].segment: segment 'smb' is not defined (hint: fix the id)"
     """
 
     level: Level

@@ -117,8 +117,15 @@ def loads(text: str, file: str = "<string>") -> Located:
         line = mark.line + 1 if mark is not None else None
         raise InputError(
             f"{file}: not valid YAML",
-            [Issue("error", str(exc.problem or exc), file=file, line=line,
-                   hint="check indentation and quoting near this line")],
+            [
+                Issue(
+                    "error",
+                    str(exc.problem or exc),
+                    file=file,
+                    line=line,
+                    hint="check indentation and quoting near this line",
+                )
+            ],
         ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"{file}: not valid YAML", [Issue("error", str(exc), file=file)]) from None
@@ -133,7 +140,8 @@ def load(path: Path, display: str | None = None) -> Located:
         raise InputError(f"{name}: file not found", [Issue("error", "file not found", file=name)]) from None
     except UnicodeDecodeError:
         raise InputError(
-            f"{name}: not UTF-8 text", [Issue("error", "file is not UTF-8 text", file=name, hint="save it as UTF-8")]
+            f"{name}: not UTF-8 text",
+            [Issue("error", "file is not UTF-8 text", file=name, hint="save it as UTF-8")],
         ) from None
     return loads(text, name)
 
@@ -154,7 +162,14 @@ _Dumper.add_representer(str, _str_representer)
 
 def dumps(data: Any, header: str | None = None) -> str:
     """Deterministic YAML: keys in the order given, block style, strings quoted when ambiguous."""
-    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
+    body = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100,
+        default_flow_style=False,
+    )
     if header:
         body = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines()) + body
     return body

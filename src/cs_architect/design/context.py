@@ -103,8 +103,11 @@ class DesignContext:
     # --- the three kinds of basis -------------------------------------------------------------
     def inp(self, doc: str, path: PathKey, note: str = "") -> Basis:
         """Basis for a number read from an input field: 'file:line field.path'."""
-        return Basis(kind="input", ref=f"{self.project.where(doc, self._doc_path(doc, path))} {format_path(path)}",
-                     note=note)
+        return Basis(
+            kind="input",
+            ref=f"{self.project.where(doc, self._doc_path(doc, path))} {format_path(path)}",
+            note=note,
+        )
 
     def bench(self, row_id: str, note: str = "") -> Basis:
         """Basis for a number taken from a benchmark row (records the row as used)."""

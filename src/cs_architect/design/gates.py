@@ -43,7 +43,10 @@ def sales_handoff_missing(project: Project) -> list[str]:
         ("success_criteria", "how the customer's success criteria are captured"),
         ("stakeholders", "how stakeholders (champion, economic buyer, users) are captured"),
         ("use_case", "how the use case is captured"),
-        ("contract_terms", "how contract terms (term, renewal date, price, seats/usage) are captured"),
+        (
+            "contract_terms",
+            "how contract terms (term, renewal date, price, seats/usage) are captured",
+        ),
     ):
         if not getattr(handoff, name):
             missing.append(f"{file}: handoff.{name}: {label}")

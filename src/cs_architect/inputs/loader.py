@@ -51,7 +51,11 @@ def validation_issues(exc: ValidationError, located: Located, prefix: tuple[str 
         if err["type"] == "literal_error":
             expected = str(err.get("ctx", {}).get("expected", ""))
         message = err["msg"]
-        if err["type"] not in ("missing", "extra_forbidden") and "input" in err and not isinstance(err["input"], dict | list):
+        if (
+            err["type"] not in ("missing", "extra_forbidden")
+            and "input" in err
+            and not isinstance(err["input"], dict | list)
+        ):
             message += f" (got {err['input']!r})"
         out.append(
             Issue(
@@ -73,7 +77,14 @@ def _parse(model: type[BaseModel], located: Located, prefix: tuple[str | int, ..
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        return None, [Issue("error", "expected a mapping of fields", file=located.file, line=located.line_of(prefix))]
+        return None, [
+            Issue(
+                "error",
+                "expected a mapping of fields",
+                file=located.file,
+                line=located.line_of(prefix),
+            )
+        ]
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
@@ -94,8 +105,14 @@ def load_project(path: Path) -> Project:
                 if alt.exists():
                     file = alt
                 elif required:
-                    issues.append(Issue("error", f"{name} is missing", file=str(path / name),
-                                        hint="run `csa init DIR` to see a starter set"))
+                    issues.append(
+                        Issue(
+                            "error",
+                            f"{name} is missing",
+                            file=str(path / name),
+                            hint="run `csa init DIR` to see a starter set",
+                        )
+                    )
                     continue
                 else:
                     continue
@@ -106,13 +123,22 @@ def load_project(path: Path) -> Project:
     elif path.is_file():
         located = load(path, display=path.name)
         if not isinstance(located.data, dict):
-            raise InputError(f"{path.name}: expected a mapping with brief, personas, sales_process, pricing",
-                             [Issue("error", "not a mapping", file=path.name, line=1)])
+            raise InputError(
+                f"{path.name}: expected a mapping with brief, personas, sales_process, pricing",
+                [Issue("error", "not a mapping", file=path.name, line=1)],
+            )
         unknown = sorted(set(located.data) - set(DOCUMENTS))
         for key in unknown:
-            issues.append(Issue("error", f"unknown section '{key}'", file=path.name, line=located.line_of((key,)),
-                                hint="use brief, personas, sales_process, pricing"))
-        for key, (name, model, required) in DOCUMENTS.items():
+            issues.append(
+                Issue(
+                    "error",
+                    f"unknown section '{key}'",
+                    file=path.name,
+                    line=located.line_of((key,)),
+                    hint="use brief, personas, sales_process, pricing",
+                )
+            )
+        for key, (_name, model, required) in DOCUMENTS.items():
             if key not in located.data:
                 if required:
                     issues.append(Issue("error", f"section '{key}' is missing", file=path.name, line=1))
@@ -121,13 +147,25 @@ def load_project(path: Path) -> Project:
             parsed[key], found = _parse(model, located, (key,))
             issues += found
     else:
-        raise InputError(f"{path}: no such file or folder",
-                         [Issue("error", "no such file or folder", file=str(path), hint="pass a folder made by `csa init`")])
+        raise InputError(
+            f"{path}: no such file or folder",
+            [
+                Issue(
+                    "error",
+                    "no such file or folder",
+                    file=str(path),
+                    hint="pass a folder made by `csa init`",
+                )
+            ],
+        )
     if errors(issues):
         raise InputError(f"{path}: the inputs are not valid", issues)
     project = Project(
-        brief=parsed["brief"], personas=parsed["personas"], sales=parsed["sales_process"],
-        pricing=parsed.get("pricing"), sources=sources,
+        brief=parsed["brief"],
+        personas=parsed["personas"],
+        sales=parsed["sales_process"],
+        pricing=parsed.get("pricing"),
+        sources=sources,
     )
     found = check_project(project)
     if errors(found):

@@ -21,8 +21,12 @@ def _issue(project: Project, doc: str, path: PathKey, message: str, hint: str, l
 def _prefixed(project: Project, doc: str, path: PathKey) -> PathKey:
     """In a combined file, fields live under the document's key."""
     located = project.sources.get(doc)
-    if located is not None and isinstance(located.data, dict) and doc in located.data and len(
-        {id(v) for v in project.sources.values()}) == 1:
+    if (
+        located is not None
+        and isinstance(located.data, dict)
+        and doc in located.data
+        and len({id(v) for v in project.sources.values()}) == 1
+    ):
         return (doc, *path)
     return path
 
@@ -38,55 +42,115 @@ def check_project(project: Project) -> list[Issue]:
     known = set(segment_ids)
     for dup in _duplicates(segment_ids):
         i = segment_ids.index(dup)
-        issues.append(_issue(project, "personas", ("segments", i, "id"), f"segment id '{dup}' is used twice",
-                             "give each segment its own id"))
+        issues.append(
+            _issue(
+                project,
+                "personas",
+                ("segments", i, "id"),
+                f"segment id '{dup}' is used twice",
+                "give each segment its own id",
+            )
+        )
     for i, persona in enumerate(project.personas.personas):
         for j, seg in enumerate(persona.segments):
             if seg not in known:
-                issues.append(_issue(project, "personas", ("personas", i, "segments", j),
-                                     f"persona '{persona.id}' names segment '{seg}', which is not defined",
-                                     f"use one of: {', '.join(segment_ids)}"))
+                issues.append(
+                    _issue(
+                        project,
+                        "personas",
+                        ("personas", i, "segments", j),
+                        f"persona '{persona.id}' names segment '{seg}', which is not defined",
+                        f"use one of: {', '.join(segment_ids)}",
+                    )
+                )
     brief = project.brief
-    for kind, ids in (("value event", [v.id for v in brief.value_events]), ("feature", [f.id for f in brief.key_features])):
+    for kind, ids in (
+        ("value event", [v.id for v in brief.value_events]),
+        ("feature", [f.id for f in brief.key_features]),
+    ):
         for dup in _duplicates(ids):
             issues.append(_issue(project, "brief", (), f"{kind} id '{dup}' is used twice", "give each its own id"))
     pricing = project.pricing
     if pricing is not None:
         feature_ids = {f.id for f in brief.key_features}
         for dup in _duplicates([p.id for p in pricing.plans]):
-            issues.append(_issue(project, "pricing", ("plans",), f"plan id '{dup}' is used twice", "give each plan its own id"))
+            issues.append(
+                _issue(
+                    project,
+                    "pricing",
+                    ("plans",),
+                    f"plan id '{dup}' is used twice",
+                    "give each plan its own id",
+                )
+            )
         if pricing.currency != brief.currency:
-            issues.append(_issue(project, "pricing", ("currency",),
-                                 f"pricing currency {pricing.currency} differs from the brief's {brief.currency}",
-                                 "use one reporting currency in both files"))
+            issues.append(
+                _issue(
+                    project,
+                    "pricing",
+                    ("currency",),
+                    f"pricing currency {pricing.currency} differs from the brief's {brief.currency}",
+                    "use one reporting currency in both files",
+                )
+            )
         for i, plan in enumerate(pricing.plans):
             if plan.segment is None:
                 continue
             if plan.segment not in known:
-                issues.append(_issue(project, "pricing", ("plans", i, "segment"),
-                                     f"plan '{plan.id}' names segment '{plan.segment}', which is not defined",
-                                     f"use one of: {', '.join(segment_ids)}"))
+                issues.append(
+                    _issue(
+                        project,
+                        "pricing",
+                        ("plans", i, "segment"),
+                        f"plan '{plan.id}' names segment '{plan.segment}', which is not defined",
+                        f"use one of: {', '.join(segment_ids)}",
+                    )
+                )
                 continue
             seg = project.personas.segment(plan.segment)
             annual = plan.annual_price(pricing.pricing_metric)
             if not seg.acv.contains(annual):
                 upper = "no upper limit" if seg.acv.max is None else f"{seg.acv.max:,.0f}"
-                issues.append(_issue(
-                    project, "pricing", ("plans", i, "price"),
-                    f"plan '{plan.id}' costs {annual:,.0f} {pricing.currency} a year at its minimum size, outside "
-                    f"segment '{seg.id}' ACV range {seg.acv.min:,.0f} to {upper}",
-                    "fix the price, min_seats or billing_period, or the segment's acv range in personas.yaml"))
+                issues.append(
+                    _issue(
+                        project,
+                        "pricing",
+                        ("plans", i, "price"),
+                        f"plan '{plan.id}' costs {annual:,.0f} {pricing.currency} a year at its minimum size, outside "
+                        f"segment '{seg.id}' ACV range {seg.acv.min:,.0f} to {upper}",
+                        "fix the price, min_seats or billing_period, or the segment's acv range in personas.yaml",
+                    )
+                )
             if plan.min_seats and plan.max_seats and plan.max_seats < plan.min_seats:
-                issues.append(_issue(project, "pricing", ("plans", i, "max_seats"),
-                                     "max_seats is below min_seats", "swap or fix them"))
+                issues.append(
+                    _issue(
+                        project,
+                        "pricing",
+                        ("plans", i, "max_seats"),
+                        "max_seats is below min_seats",
+                        "swap or fix them",
+                    )
+                )
             for j, fid in enumerate(plan.features):
                 if fid not in feature_ids:
-                    issues.append(_issue(project, "pricing", ("plans", i, "features", j),
-                                         f"plan '{plan.id}' lists feature '{fid}', which the brief does not define",
-                                         f"use one of: {', '.join(sorted(feature_ids))}"))
+                    issues.append(
+                        _issue(
+                            project,
+                            "pricing",
+                            ("plans", i, "features", j),
+                            f"plan '{plan.id}' lists feature '{fid}', which the brief does not define",
+                            f"use one of: {', '.join(sorted(feature_ids))}",
+                        )
+                    )
         for i, add_on in enumerate(pricing.add_ons):
             if add_on.feature and add_on.feature not in feature_ids:
-                issues.append(_issue(project, "pricing", ("add_ons", i, "feature"),
-                                     f"add-on '{add_on.id}' names feature '{add_on.feature}', which the brief does not define",
-                                     f"use one of: {', '.join(sorted(feature_ids))}"))
+                issues.append(
+                    _issue(
+                        project,
+                        "pricing",
+                        ("add_ons", i, "feature"),
+                        f"add-on '{add_on.id}' names feature '{add_on.feature}', which the brief does not define",
+                        f"use one of: {', '.join(sorted(feature_ids))}",
+                    )
+                )
     return issues

@@ -28,8 +28,11 @@ def md_escape(text: str) -> str:
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = text.replace("\r\n", " ").replace("\n", " ")
     # A leading '+', '-' or 'N.' would start a list; a leading '=' could make a heading underline.
-    return re.sub(r"^([+\-=]|\d+\.)", lambda m: "\\" + m.group(1) if not m.group(1)[0].isdigit()
-                  else m.group(1)[:-1] + "\\.", text)
+    return re.sub(
+        r"^([+\-=]|\d+\.)",
+        lambda m: "\\" + m.group(1) if not m.group(1)[0].isdigit() else m.group(1)[:-1] + "\\.",
+        text,
+    )
 
 
 def _finalize(value: Any) -> Any:
@@ -70,6 +73,20 @@ def fig(figure: Figure) -> Markup:
     return Markup(md_escape(figure.text()) + " " + cite(figure.basis))
 
 
+def url(value: str) -> Markup:
+    """A link destination: only http(s) URLs, with characters that would end the link encoded."""
+    if not value.startswith(("http://", "https://")):
+        return Markup("#")
+    return Markup(
+        value.replace(" ", "%20")
+        .replace("(", "%28")
+        .replace(")", "%29")
+        .replace("<", "%3C")
+        .replace(">", "%3E")
+        .replace("\\", "%5C")
+    )
+
+
 def money(value: float | None, currency: str = "") -> str:
     if value is None:
         return "n/a"
@@ -93,7 +110,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
         autoescape=False,
     )
-    env.filters.update(cite=cite, fig=fig, money=money, pct=pct, md=md_escape)
+    env.filters.update(cite=cite, fig=fig, money=money, pct=pct, md=md_escape, url=url)
     return env
 
 

@@ -93,7 +93,9 @@ class Signal(Strict):
             raise ValueError(f"unknown signal kind '{self.kind}'; known: {', '.join(sorted(SIGNAL_KINDS))}")
         unknown = sorted(set(self.params) - set(kind.params))
         if unknown:
-            raise ValueError(f"unknown params for {self.kind}: {', '.join(unknown)}; known: {', '.join(kind.params) or 'none'}")
+            raise ValueError(
+                f"unknown params for {self.kind}: {', '.join(unknown)}; known: {', '.join(kind.params) or 'none'}"
+            )
         return self
 
 
@@ -139,8 +141,10 @@ class HealthModel(Strict):
         for c in self.categories:
             for s in c.signals:
                 if SIGNAL_KINDS[s.kind].category != c.id:
-                    raise ValueError(f"signal '{s.id}' ({s.kind}) belongs in category "
-                                     f"'{SIGNAL_KINDS[s.kind].category}', not '{c.id}'")
+                    raise ValueError(
+                        f"signal '{s.id}' ({s.kind}) belongs in category "
+                        f"'{SIGNAL_KINDS[s.kind].category}', not '{c.id}'"
+                    )
         bands = sorted(self.bands, key=lambda b: -b.min)
         if [b.id for b in bands] != ["healthy", "at_risk", "critical"]:
             raise ValueError("bands must be healthy > at_risk > critical, each once, with distinct minimums")
@@ -161,5 +165,16 @@ class HealthModel(Strict):
         return [(c, s) for c in self.categories for s in c.signals]
 
 
-__all__ = ["CATEGORIES", "Band", "BandScoring", "CategorySpec", "HealthModel", "LinearScoring", "MissingData",
-           "Scoring", "Signal", "Step", "TenureScoring"]
+__all__ = [
+    "CATEGORIES",
+    "Band",
+    "BandScoring",
+    "CategorySpec",
+    "HealthModel",
+    "LinearScoring",
+    "MissingData",
+    "Scoring",
+    "Signal",
+    "Step",
+    "TenureScoring",
+]

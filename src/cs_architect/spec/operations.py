@@ -44,7 +44,11 @@ class Verification(Strict):
 class Milestone(Strict):
     id: str = Ident
     name: str
-    day: int = Field(ge=0, le=365, description="target day after start (contract start, or sign-up for self-serve)")
+    day: int = Field(
+        ge=0,
+        le=365,
+        description="target day after start (contract start, or sign-up for self-serve)",
+    )
     owner: str
     verification: Verification
     automation: str = Field(description="what happens automatically when it is reached or due")

@@ -13,45 +13,85 @@ from pydantic import Field, model_validator
 
 from cs_architect.inputs.base import Strict
 
-TableName = Literal["accounts", "mrr", "users", "events", "tickets", "surveys", "payments", "touchpoints", "sentiment"]
+TableName = Literal[
+    "accounts",
+    "mrr",
+    "users",
+    "events",
+    "tickets",
+    "surveys",
+    "payments",
+    "touchpoints",
+    "sentiment",
+]
 
 # The data contract: table -> {column: (type, required)}
 CONTRACT: dict[str, dict[str, tuple[str, bool]]] = {
     "accounts": {
-        "account_id": ("str", True), "name": ("str", False), "segment": ("str", False), "plan": ("str", False),
-        "owner": ("str", False), "created_at": ("timestamp", False), "contract_start": ("date", False),
-        "renewal_date": ("date", False), "arr": ("float", False), "seats": ("int", False),
-        "billing": ("str", False), "churned_at": ("timestamp", False),
+        "account_id": ("str", True),
+        "name": ("str", False),
+        "segment": ("str", False),
+        "plan": ("str", False),
+        "owner": ("str", False),
+        "created_at": ("timestamp", False),
+        "contract_start": ("date", False),
+        "renewal_date": ("date", False),
+        "arr": ("float", False),
+        "seats": ("int", False),
+        "billing": ("str", False),
+        "churned_at": ("timestamp", False),
     },
     "mrr": {"account_id": ("str", True), "month": ("date", True), "mrr": ("float", True)},
     "users": {
-        "user_id": ("str", True), "account_id": ("str", True), "role": ("str", False),
-        "created_at": ("timestamp", False), "deactivated_at": ("timestamp", False),
+        "user_id": ("str", True),
+        "account_id": ("str", True),
+        "role": ("str", False),
+        "created_at": ("timestamp", False),
+        "deactivated_at": ("timestamp", False),
     },
     "events": {
-        "account_id": ("str", True), "user_id": ("str", False), "ts": ("timestamp", True),
-        "event": ("str", True), "quantity": ("float", False),
+        "account_id": ("str", True),
+        "user_id": ("str", False),
+        "ts": ("timestamp", True),
+        "event": ("str", True),
+        "quantity": ("float", False),
     },
     "tickets": {
-        "ticket_id": ("str", True), "account_id": ("str", True), "created_at": ("timestamp", True),
-        "priority": ("str", False), "first_response_at": ("timestamp", False),
-        "resolved_at": ("timestamp", False), "csat": ("float", False),
+        "ticket_id": ("str", True),
+        "account_id": ("str", True),
+        "created_at": ("timestamp", True),
+        "priority": ("str", False),
+        "first_response_at": ("timestamp", False),
+        "resolved_at": ("timestamp", False),
+        "csat": ("float", False),
     },
     "surveys": {
-        "account_id": ("str", True), "user_id": ("str", False), "ts": ("timestamp", True),
-        "kind": ("str", False), "score": ("float", True), "comment": ("str", False),
+        "account_id": ("str", True),
+        "user_id": ("str", False),
+        "ts": ("timestamp", True),
+        "kind": ("str", False),
+        "score": ("float", True),
+        "comment": ("str", False),
     },
     "payments": {
-        "account_id": ("str", True), "ts": ("timestamp", True), "amount": ("float", False),
-        "status": ("str", True), "invoice_id": ("str", False),
+        "account_id": ("str", True),
+        "ts": ("timestamp", True),
+        "amount": ("float", False),
+        "status": ("str", True),
+        "invoice_id": ("str", False),
     },
     "touchpoints": {
-        "account_id": ("str", True), "ts": ("timestamp", True), "kind": ("str", False),
+        "account_id": ("str", True),
+        "ts": ("timestamp", True),
+        "kind": ("str", False),
         "with_executive": ("bool", False),
     },
     "sentiment": {  # manual CSM sentiment: rating with a reason and an expiry
-        "account_id": ("str", True), "ts": ("timestamp", True), "rating": ("float", True),
-        "reason": ("str", False), "expires_at": ("timestamp", False),
+        "account_id": ("str", True),
+        "ts": ("timestamp", True),
+        "rating": ("float", True),
+        "reason": ("str", False),
+        "expires_at": ("timestamp", False),
     },
 }
 
@@ -63,12 +103,16 @@ class TableSource(Strict):
     table: str | None = Field(None, description="table name in the database (--db)")
     columns: dict[str, str] = Field(default_factory=dict, description="contract column -> your column name")
     values: dict[str, dict[str, str]] = Field(
-        default_factory=dict, description="contract column -> {your value: contract value}")
+        default_factory=dict, description="contract column -> {your value: contract value}"
+    )
     date_format: str | None = Field(None, description="strptime format for text dates, e.g. '%d/%m/%Y'")
     defaults: dict[str, str | float | int | bool] = Field(
-        default_factory=dict, description="constant value for a contract column your data lacks")
+        default_factory=dict, description="constant value for a contract column your data lacks"
+    )
     where: dict[str, str | list[str]] = Field(
-        default_factory=dict, description="keep only rows whose contract column equals one of these values")
+        default_factory=dict,
+        description="keep only rows whose contract column equals one of these values",
+    )
 
     @model_validator(mode="after")
     def _somewhere(self) -> TableSource:
