@@ -29,6 +29,10 @@ class Condition(Strict):
     op: Op
     value: float | str
     text: str = Field("", description="the same condition in words")
+    all_of: list[Condition] = Field(
+        default_factory=list,
+        description="further conditions that must also hold (AND), e.g. renewal near and health at risk",
+    )
 
 
 class Verification(Strict):
@@ -38,6 +42,10 @@ class Verification(Strict):
     event: str | None = None
     count: int = Field(1, ge=1)
     distinct_users: bool = False
+    roles: list[str] = Field(
+        default_factory=list,
+        description="only users with one of these roles count (users.role); empty = any user",
+    )
     text: str = ""
 
 

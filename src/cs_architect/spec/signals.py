@@ -233,6 +233,15 @@ SIGNAL_KINDS: dict[str, SignalKind] = {
             "touchpoints with an executive in the window",
         ),
         _K(
+            "active_role_users",
+            "engagement",
+            ("users",),
+            "count",
+            True,
+            {"roles": "user roles counted (default [champion])"},
+            "users with one of the roles who are not deactivated (0 = e.g. the champion has left)",
+        ),
+        _K(
             "qbr_cadence",
             "engagement",
             ("touchpoints",),

@@ -1,0 +1,480 @@
+"""Early warnings: 8-10 structured conditions the engine evaluates daily, most important first.
+
+Each is a health band or drop, a signal of the health model crossing a threshold (the thresholds
+the model scores with), or a combination (renewal near *and* health at risk). Which apply depends
+on the inputs: seat pricing watches seat utilisation, usage pricing billed usage and usage revenue,
+card billing failed payments, annual contracts renewals, high-touch tiers executive contact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cs_architect.design.churn_facts import ChurnFacts, bad_threshold, churn_facts
+from cs_architect.design.context import DesignContext
+from cs_architect.design.health import TOUCH_OWNERS, HealthSection
+from cs_architect.design.health_facts import CADENCE_WINDOWS, QBR_CADENCE_DAYS, recurring_value_event
+from cs_architect.spec.operations import Condition, EarlyWarning
+
+MAX_WARNINGS = 10
+MIN_WARNINGS = 8
+USAGE_DROP = 0.7  # billed usage below 70% of the previous window
+REVENUE_DROP = 0.9  # MRR below 90% of three months ago
+
+
+Rule = Callable[[DesignContext, ChurnFacts], list[EarlyWarning]]
+
+
+def _critical_health(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
+    return [
+        EarlyWarning(
+            id="health_critical",
+            name="Health score critical",
+            condition=Condition(
+                kind="health_band",
+                op="==",
+                value="critical",
+                text=f"Health score below {f.at_risk_min:g} (critical band)",
+            ),
+            severity="critical",
+            owner=f.owner,
+            response=(
+                f"Start the critical intervention: rescue call with the {f.champions} and a written save plan."
+                if f.csm
+                else "Start the critical intervention: a named person from the scaled CS team writes to the admin "
+                "with a call offer and the one fix most likely to restore value."
+            ),
+            within_hours=f.hours("critical"),
+            basis=[ctx.bench("health_bands_common")],
+        )
+    ]
+
+
+def _health_drop(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
+    drop = (f.healthy_min - f.at_risk_min) / 2
+    days = f.health.model.trend_days
+    return [
+        EarlyWarning(
+            id="health_drop",
+            name="Sharp fall in health",
+            condition=Condition(
+                kind="health_drop",
+                params={"days": days},
+                op=">=",
+                value=drop,
+                text=f"Health score down {drop:g} points or more within {days} days",
+            ),
+            severity="at_risk",
+            owner=f.owner,
+            response="Find the category that fell (the score breakdown shows it) and confirm the cause with the "
+            "customer before it reaches the next band.",
+            within_hours=f.hours("at_risk"),
+            basis=[
+                ctx.bench("health_bands_common"),
+                ctx.assume(
+                    "health_drop_half_band",
+                    "A fall of half the at-risk band's width (15 points on 40-70) within the trend window is an "
+                    "early warning even if the band has not changed.",
+                    "A falling 75 can be riskier than a stable 60; half a band is a move no daily noise makes.",
+                    "How much do your healthy accounts' scores move in a normal month?",
+                ),
+            ],
+        )
+    ]
+
+
+def _renewal_at_risk(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
+    if f.signal("days_to_renewal") is None:
+        return []
+    row = ctx.row("renewal_kickoff_standard")
+    days = float(row.median or 0)
+    return [
+        EarlyWarning(
+            id="renewal_at_risk",
+            name="Renewal near with health at risk",
+            condition=Condition(
+                kind="days_to_renewal",
+                op="<=",
+                value=days,
+                all_of=[
+                    Condition(kind="health_score", op="<", value=f.healthy_min, text=f"health below {f.healthy_min:g}")
+                ],
+                text=f"Renewal within {days:g} days and health below {f.healthy_min:g}",
+            ),
+            severity="critical",
+            owner=f"{f.owner}, with the account executive",
+            response=f"Open the renewal now: meet the {f.buyers} with results against the success criteria "
+            "captured at handoff, and a plan for what is not working.",
+            within_hours=f.hours("critical"),
+            basis=[ctx.bench("renewal_kickoff_standard"), ctx.bench("health_bands_common")],
+        )
+    ]
+
+
+def _activation_overdue(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
+    progress = f.signal("onboarding_progress")
+    if progress is None:
+        return []
+    raw = progress.params.get("milestones")
+    milestones = [m for m in raw if isinstance(m, dict)] if isinstance(raw, list) else []
+    if not milestones:
+        return []
+    activation = ctx.project.brief.activation_event
+    first = next((m for m in milestones if m.get("event") == activation.event), milestones[0])
+    name = activation.name if first.get("event") == activation.event else str(first.get("event"))
+    return [
+        EarlyWarning(
+            id="activation_overdue",
+            name="Activation milestone overdue",
+            condition=Condition(
+                kind="onboarding_progress",
+                params={"milestones": [first]},
+                op="<",
+                value=1,
+                text=f"'{name}' ({first['event']}) not reached by day {first['day']}",
+            ),
+            severity="at_risk",
+            owner=f.owner,
+            response=(
+                f"Book a working session with the {f.champions} to reach '{name}' together this week; "
+                "remove the blocker (data import, integration, training)."
+                if f.csm
+                else f"Send the step-by-step guide to '{name}' by email and in-app checklist; invite the admin "
+                "to the next group onboarding session."
+            ),
+            within_hours=f.hours("at_risk"),
+            basis=progress.basis,
+        )
+    ]
+
+
+def _value_event_stopped(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
+    # The heartbeat of an active account: the repeated value event, else the activation event.
+    brief = ctx.project.brief
+    recurring = recurring_value_event(brief)
+    event = recurring[2] if recurring is not None else brief.activation_event
+    window = CADENCE_WINDOWS[f.health.usage_cadence]["stop_window"]
+    return [
+        EarlyWarning(
+            id="value_event_stopped",
+            name=f"'{event.name}' stopped",
+            condition=Condition(
+                kind="value_event_frequency",
+                params={"window_days": window, "events": [event.event]},
+                op="==",
+                value=0,
+                text=f"No {event.event} events in the last {window} days",
+            ),
+            severity="at_risk",
+            owner=f.owner,
+            response=(
+                f"Ask the {f.champions} what changed (a site closed, a new tool, a leaver) and agree how "
+                f"'{event.name}' restarts."
+                if f.csm
+                else f"Automated re-engagement: email and in-app message showing how to restart '{event.name}'; "
+                "the scaled CS team follows up if nothing happens within a week."
+            ),
+            within_hours=f.hours("at_risk"),
+            basis=[*f.health.usage_cadence_basis, ctx.inp("brief", ("value_events",))],
+        )
+    ]
+
+
+def _commercial(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
+    metric = ctx.pricing_metric
+    out = []
+    seats = f.signal("seat_utilisation")
+    if metric in ("seat", "hybrid") and seats is not None:
+        bad = bad_threshold(seats, 0.5)
+        out.append(
+            EarlyWarning(
+                id="seats_unused",
+                name="Seats paid for but unused",
+                condition=Condition(
+                    kind="seat_utilisation",
+                    op="<",
+                    value=bad,
+                    text=f"Fewer than {bad:.0%} of purchased seats held by active users",
+                ),
+                severity="at_risk",
+                owner=f.owner,
+                response="Plan the roll-out of the unused seats with the champion (next sites or teams, invites, "
+                "training) well before renewal, so the renewal is not a seat cut.",
+                within_hours=f.hours("at_risk"),
+                basis=seats.basis,
+            )
+        )
+    pricing = ctx.project.pricing
+    if metric in ("usage", "hybrid") and pricing is not None:
+        unit = pricing.usage_unit or "usage"
+        events = (
+            [pricing.usage_event]
+            if pricing.usage_event
+            else list(dict.fromkeys(v.event for v in ctx.project.brief.value_events))
+        )
+        out.append(
+            EarlyWarning(
+                id="usage_drop",
+                name=f"Billed {unit} falling",
+                condition=Condition(
+                    kind="usage_trend",
+                    params={"window_days": 30, "events": events},
+                    op="<",
+                    value=USAGE_DROP,
+                    text=f"Billed {unit} ({', '.join(events)}) in the last 30 days below "
+                    f"{USAGE_DROP:.0%} of the 30 days before",
+                ),
+                severity="at_risk",
+                owner=f.owner,
+                response=f"Usage is revenue here: find which team or workflow stopped producing {unit} and whether "
+                "it moved to another tool.",
+                within_hours=f.hours("at_risk"),
+                basis=[
+                    ctx.inp("pricing", ("usage_unit",)),
+                    ctx.assume(
+                        "usage_drop_30pct",
+                        "A 30% fall in billed usage from one 30-day window to the next is an early warning.",
+                        "Usage-priced revenue moves with usage; a third less is beyond seasonal "
+                        "noise for most B2B workloads.",
+                        "How much does a healthy account's usage vary month to month?",
+                    ),
+                ],
+            )
+        )
+    if metric in ("usage", "flat") or metric is None:
+        label = "Usage revenue contracting" if metric == "usage" else "MRR contracting"
+        out.append(
+            EarlyWarning(
+                id="revenue_contracting",
+                name=label,
+                condition=Condition(
+                    kind="mrr_change",
+                    params={"months": 3},
+                    op="<",
+                    value=REVENUE_DROP,
+                    text=f"MRR below {REVENUE_DROP:.0%} of its level 3 months ago",
+                ),
+                severity="at_risk",
+                owner=f.owner,
+                response="Review the plan and usage history with the customer; a downgrade often precedes a "
+                "cancellation by one or two billing periods.",
+                within_hours=f.hours("at_risk"),
+                basis=[
+                    *(f.signal("mrr_change").basis if f.signal("mrr_change") else []),  # type: ignore[union-attr]
+                    ctx.assume(
+                        "mrr_drop_10pct",
+                        "MRR 10% or more below its level 3 months ago is an early warning.",
+                        "Half the 20% drop that scores 0 in the health model: early enough to act.",
+                        "",
+                    ),
+                ],
+            )
+        )
+    return out
+
+
+def _failed_payment(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
+    payments = f.signal("failed_payments")
+    if payments is None or "card" not in ctx.payment_methods:
+        return []
+    return [
+        EarlyWarning(
+            id="payment_failed",
+            name="Card payment failed",
+            condition=Condition(
+                kind="failed_payments",
+                params={"window_days": 14},
+                op=">=",
+                value=1,
+                text="A card payment failed in the last 14 days",
+            ),
+            severity="watch",
+            owner="Finance (billing); the account's CSM from dunning day 7",
+            response="Dunning runs automatically; if the card is not updated by day 7 the account owner contacts "
+            "the champion.",
+            within_hours=24,
+            basis=[ctx.bench("involuntary_churn_share"), ctx.bench("stripe_smart_retries_window")],
+        )
+    ]
+
+
+def _champion_left(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
+    return [
+        EarlyWarning(
+            id="champion_left",
+            name=f"Champion ({f.champions}) gone",
+            condition=Condition(
+                kind="active_role_users",
+                params={"roles": ["champion"]},
+                op="<",
+                value=1,
+                text=f"No active user with the champion role: the {f.champions} was deactivated or left",
+            ),
+            severity="at_risk",
+            owner=f.owner,
+            response=(
+                f"Ask the {f.buyers} who now owns {f.company}; meet the new champion within two weeks and "
+                "repeat the handoff (success criteria, use case)."
+                if f.csm
+                else "Email the remaining admins to name a new owner, and give them the admin onboarding guide."
+            ),
+            within_hours=f.hours("at_risk"),
+            basis=[ctx.inp("personas", ("segments", p.index, "champion")) for p in ctx.segments],
+        )
+    ]
+
+
+def _urgent_tickets(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
+    return [
+        EarlyWarning(
+            id="urgent_tickets_open",
+            name="Urgent problems unresolved",
+            condition=Condition(
+                kind="open_high_priority_tickets",
+                params={"priorities": ["urgent", "high"]},
+                op=">=",
+                value=2,
+                text="Two or more urgent or high-priority tickets open",
+            ),
+            severity="at_risk",
+            owner="Support lead, with the account owner",
+            response="Support lead reviews both tickets the same day; the account owner tells the customer who "
+            "is on it and when to expect a fix.",
+            within_hours=24,
+            basis=[
+                ctx.assume(
+                    "urgent_tickets_two",
+                    "Two open urgent or high-priority tickets at once is an early warning.",
+                    "One blocking problem is support's job; two at once usually means the product is failing the "
+                    "customer's main workflow.",
+                    "",
+                )
+            ],
+        )
+    ]
+
+
+def _detractor(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
+    return [
+        EarlyWarning(
+            id="nps_negative",
+            name="Detractors outnumber promoters",
+            condition=Condition(
+                kind="nps",
+                params={"window_days": 90},
+                op="<",
+                value=0,
+                text="Account NPS below 0 over the last 90 days",
+            ),
+            severity="at_risk",
+            owner=f.owner,
+            response="Close the loop: reply to each detractor's comment, call the most senior one, log the "
+            "reason as product feedback.",
+            within_hours=f.hours("at_risk"),
+            basis=[ctx.bench("nps_b2b_saas", "median +36: below 0 is far off")],
+        )
+    ]
+
+
+def _gone_quiet(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
+    quiet = f.signal("days_since_last_activity")
+    days = bad_threshold(quiet, CADENCE_WINDOWS["weekly"]["quiet_bad"])
+    return [
+        EarlyWarning(
+            id="gone_quiet",
+            name="Account gone quiet",
+            condition=Condition(
+                kind="days_since_last_activity",
+                params=dict(quiet.params) if quiet else {},
+                op=">=",
+                value=days,
+                text=f"No activity for {days:g} days",
+            ),
+            severity="at_risk",
+            owner=f.owner,
+            response=(
+                "Reach the champion on a second channel (phone or a colleague) and find out why."
+                if f.csm
+                else "Automated win-back email with what changed since the last login; the scaled CS team "
+                "reviews the list weekly."
+            ),
+            within_hours=f.hours("at_risk"),
+            basis=quiet.basis if quiet else [],
+        )
+    ]
+
+
+def _executive_gone(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
+    if not f.high_touch:
+        return []
+    buyers = " / ".join(dict.fromkeys(p.segment.economic_buyer for p in f.tiers["high_touch"]))
+    return [
+        EarlyWarning(
+            id="executive_silent",
+            name=f"No contact with the {buyers}",
+            condition=Condition(
+                kind="executive_engagement",
+                params={"window_days": 180},
+                op="<",
+                value=1,
+                text=f"No touchpoint with an executive ({buyers}) in 180 days",
+            ),
+            severity="watch",
+            owner=TOUCH_OWNERS["high_touch"],
+            response=f"Book a business review with the {buyers} within the month.",
+            within_hours=f.hours("watch"),
+            basis=[ctx.inp("personas", ("segments", p.index, "economic_buyer")) for p in f.tiers["high_touch"]],
+        )
+    ]
+
+
+def _qbr_overdue(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
+    qbr = f.signal("qbr_cadence")
+    if qbr is None:
+        return []
+    cadence = int(qbr.params.get("cadence_days", QBR_CADENCE_DAYS["guided"]))  # type: ignore[call-overload]
+    return [
+        EarlyWarning(
+            id="business_review_overdue",
+            name="Business review overdue",
+            condition=Condition(
+                kind="qbr_cadence",
+                params=dict(qbr.params),
+                op="<",
+                value=0.5,
+                text=f"Last business review more than {2 * cadence} days ago (twice the cadence)",
+            ),
+            severity="watch",
+            owner=f.owner,
+            response="Schedule the review and send the agenda.",
+            within_hours=f.hours("watch"),
+            basis=qbr.basis,
+        )
+    ]
+
+
+# In priority order: the first MAX_WARNINGS that apply are kept.
+RULES: tuple[Rule, ...] = (
+    _critical_health,
+    _health_drop,
+    _renewal_at_risk,
+    _activation_overdue,
+    _value_event_stopped,
+    _commercial,
+    _failed_payment,
+    _champion_left,
+    _urgent_tickets,
+    _executive_gone,
+    _detractor,
+    _gone_quiet,
+    _qbr_overdue,
+)
+
+
+def early_warnings(ctx: DesignContext, health: HealthSection) -> list[EarlyWarning]:
+    """The 8-10 early warnings that apply to this company, most important first."""
+    f = churn_facts(ctx, health)
+    out = [w for rule in RULES for w in rule(ctx, f)][:MAX_WARNINGS]
+    if len(out) < MIN_WARNINGS:
+        raise ValueError(f"only {len(out)} early warnings apply; the rules must give at least {MIN_WARNINGS}")
+    return out

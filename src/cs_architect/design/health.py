@@ -1,0 +1,437 @@
+"""Design step *health*: the health score model (``health_model.yaml``) and how to read it.
+
+Six categories with the default weights usage 40 / adoption 15 / support 15 / sentiment 15 /
+commercial 10 / engagement 5, recalculated daily, cut into bands healthy >= 70 / at risk >= 40 /
+critical < 40; missing data is redistributed. Signals are chosen and parametrised from the inputs
+(:mod:`cs_architect.design.health_signals`). The section adds what a CS lead needs to trust and run
+the model: a table of signals with effective weights, the calculation with its formula, who acts
+when an account enters each band, and which data tables the model reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal, Protocol
+
+from cs_architect.design.context import DesignContext, TouchModel
+from cs_architect.design.health_commercial import commercial_signals
+from cs_architect.design.health_data import KIND_COLUMNS, DataRequirement, data_requirements
+from cs_architect.design.health_facts import HealthFacts, UsageCadence, health_facts
+from cs_architect.design.health_signals import (
+    adoption_signals,
+    engagement_signals,
+    sentiment_signals,
+    usage_signals,
+)
+from cs_architect.design.health_support import support_signals
+from cs_architect.inputs.base import Strict
+from cs_architect.spec.basis import Basis, Figure
+from cs_architect.spec.health_model import (
+    Band,
+    BandScoring,
+    CategorySpec,
+    HealthModel,
+    LinearScoring,
+    MissingData,
+    Signal,
+)
+from cs_architect.spec.operations import Milestone
+from cs_architect.spec.signals import CATEGORIES, DEFAULT_CATEGORY_WEIGHTS, SIGNAL_KINDS, Category
+from cs_architect.spec.sources import default_sources
+
+BandId = Literal["healthy", "at_risk", "critical"]
+CATEGORY_NAMES: dict[Category, str] = {
+    "usage": "Usage",
+    "adoption": "Adoption",
+    "support": "Support",
+    "sentiment": "Sentiment",
+    "commercial": "Commercial",
+    "engagement": "Engagement",
+}
+CATEGORY_QUESTIONS: dict[Category, str] = {
+    "usage": "Do they use it, as often as a healthy customer does?",
+    "adoption": "Do they use what they bought and reach the value events?",
+    "support": "Is support helping or is the product getting in their way?",
+    "sentiment": "What do their people say?",
+    "commercial": "Is the contract growing, shrinking or at risk of not being paid?",
+    "engagement": "Are we in touch with the people who decide?",
+}
+# Who owns an account's health by touch model.
+TOUCH_OWNERS: dict[TouchModel, str] = {
+    "self_serve": "Digital CS programme (scaled CS team)",
+    "guided": "Pooled CSM",
+    "high_touch": "Named CSM",
+}
+# Days to act after an account enters a band, by band and touch model (assumption 'band_response_days').
+BAND_RESPONSE_DAYS: dict[BandId, dict[TouchModel, int]] = {
+    "healthy": {"self_serve": 30, "guided": 30, "high_touch": 30},
+    "at_risk": {"self_serve": 1, "guided": 5, "high_touch": 2},
+    "critical": {"self_serve": 2, "guided": 2, "high_touch": 1},
+}
+TREND_DAYS = 30
+
+
+class HasMilestones(Protocol):
+    """What health reads from the onboarding step: its milestones."""
+
+    @property
+    def milestones(self) -> Sequence[Milestone]: ...
+
+
+class SignalRow(Strict):
+    """One line of the signal table."""
+
+    category: Category
+    id: str
+    name: str
+    measures: str
+    source: str
+    weight_in_category: float
+    effective_weight: float
+    scoring: str
+    why: str
+    basis: list[Basis]
+
+
+class CategoryRow(Strict):
+    id: Category
+    name: str
+    question: str
+    weight: Figure
+    formula: str
+
+
+class BandAction(Strict):
+    """What happens when an account in one touch tier enters a band."""
+
+    touch: TouchModel
+    segments: list[str]
+    owner: str
+    action: str
+    within_days: int
+    basis: list[Basis]
+
+
+class BandPlan(Strict):
+    id: BandId
+    name: str
+    range: str
+    min: Figure
+    meaning: str
+    actions: list[BandAction]
+
+
+class HealthSection(Strict):
+    summary: str
+    model: HealthModel
+    usage_cadence: UsageCadence
+    usage_cadence_reason: str
+    usage_cadence_basis: list[Basis]
+    recalculation: Figure
+    tenure_days: Figure
+    categories: list[CategoryRow]
+    signals: list[SignalRow]
+    calculation: list[str]
+    worked_example: list[str]
+    bands: list[BandPlan]
+    data_requirements: list[DataRequirement]
+    calibration: list[str]
+
+
+# --- scoring in words ---------------------------------------------------------------------------
+def _value(x: float, unit: str) -> str:
+    if unit == "per_seat":
+        return f"{x:g} per seat ({x * 100:g} per 100 seats)"
+    if unit == "ratio":
+        return f"{x:.0%}" if abs(x * 100 - round(x * 100)) < 1e-9 else f"{x:.1%}"
+    if unit == "days":
+        return f"{x:g} days"
+    if unit == "nps":
+        return f"{x:+g}"
+    return f"{x:g}"
+
+
+def describe_scoring(scoring: LinearScoring | BandScoring, unit: str) -> str:
+    """A scoring rule in words, e.g. 'linear: 0 at 30%, 100 at 80%'."""
+    if isinstance(scoring, LinearScoring):
+        return f"linear: 0 at {_value(scoring.bad, unit)}, 100 at {_value(scoring.good, unit)}"
+    cmp = ">=" if scoring.higher_is_better else "<="
+    steps = "; ".join(f"{cmp} {_value(s.threshold, unit)}: {s.score:g}" for s in scoring.steps)
+    return f"bands: {steps}; otherwise {scoring.otherwise:g}"
+
+
+def _scoring_text(signal: Signal) -> str:
+    unit = "per_seat" if signal.kind == "tickets_per_seat" else SIGNAL_KINDS[signal.kind].unit
+    text = describe_scoring(signal.scoring, unit)
+    if signal.tenure is not None:
+        text += f"; first {signal.tenure.days} days: {describe_scoring(signal.tenure.scoring, unit)}"
+    return text
+
+
+def _measures(signal: Signal) -> str:
+    kind = SIGNAL_KINDS[signal.kind]
+    details = []
+    for key in ("window_days", "months", "cadence_days"):
+        if key in signal.params:
+            details.append(f"{key.replace('_', ' ')}: {signal.params[key]}")
+    return kind.description + (f" ({', '.join(details)})" if details else "")
+
+
+def _source(signal: Signal) -> str:
+    tables = KIND_COLUMNS[signal.kind]
+    names = [t for t in tables if t != "accounts"] or ["accounts"]
+    text = ", ".join(names)
+    events = signal.params.get("events") or signal.params.get("features")
+    if isinstance(events, list):
+        text += f" ({', '.join(str(e) for e in events)})"
+    if signal.kind == "onboarding_progress":
+        ms = signal.params.get("milestones")
+        if isinstance(ms, list):
+            text += " (" + ", ".join(str(m["event"]) for m in ms if isinstance(m, dict)) + ")"
+    return text
+
+
+# --- the model ----------------------------------------------------------------------------------
+def _categories(ctx: DesignContext, facts: HealthFacts) -> list[CategorySpec]:
+    weight_basis = [
+        ctx.assume(
+            "default_category_weights",
+            "Category weights start at the tool's defaults: usage 40, adoption 15, support 15, "
+            "sentiment 15, commercial 10, engagement 5.",
+            "Usage is the earliest and most objective sign of value; the defaults are a starting "
+            "point, to be calibrated by back-testing on the company's own renewals and churn.",
+            "After 6-12 months of scores, which weights best separate churned from renewed "
+            "accounts in a back-test (csa backtest)?",
+        ),
+        ctx.bench("health_weights_typical", "usage-type inputs weigh most in typical scores"),
+    ]
+    builders = {
+        "usage": usage_signals,
+        "adoption": adoption_signals,
+        "support": support_signals,
+        "sentiment": sentiment_signals,
+        "commercial": commercial_signals,
+        "engagement": engagement_signals,
+    }
+    return [
+        CategorySpec(id=c, weight=DEFAULT_CATEGORY_WEIGHTS[c], signals=builders[c](ctx, facts), basis=weight_basis)
+        for c in CATEGORIES
+    ]
+
+
+def _bands(ctx: DesignContext) -> tuple[list[Band], list[Basis]]:
+    row = ctx.row("health_bands_common")
+    if row.low is None or row.high is None:
+        raise ValueError("benchmark row health_bands_common needs low and high")
+    basis = [ctx.bench("health_bands_common")]
+    return [
+        Band(id="healthy", name="Healthy", min=row.high),
+        Band(id="at_risk", name="At risk", min=row.low),
+        Band(id="critical", name="Critical", min=0),
+    ], basis
+
+
+def _signal_rows(model: HealthModel) -> list[SignalRow]:
+    rows = []
+    for cat in model.categories:
+        total = sum(s.weight for s in cat.signals)
+        for s in cat.signals:
+            share = s.weight / total
+            rows.append(
+                SignalRow(
+                    category=cat.id,
+                    id=s.id,
+                    name=s.name,
+                    measures=_measures(s),
+                    source=_source(s),
+                    weight_in_category=round(100 * share, 1),
+                    effective_weight=round(cat.weight * share, 2),
+                    scoring=_scoring_text(s),
+                    why=s.why,
+                    basis=s.basis,
+                )
+            )
+    return rows
+
+
+def _formula(cat: CategorySpec) -> str:
+    terms = " + ".join(f"{s.weight:g} x {s.id}" for s in cat.signals)
+    total = sum(s.weight for s in cat.signals)
+    return f"{cat.id} = ({terms}) / {total:g}, over the signals with data"
+
+
+def _calculation(model: HealthModel) -> list[str]:
+    weights = " + ".join(f"{c.weight:g} x {c.id}" for c in model.categories)
+    b = {band.id: band.min for band in model.bands}
+    return [
+        "Each signal's raw value (a ratio, a count or days) is turned into a 0-100 score by its scoring "
+        "rule: linear rules give 0 at the 'bad' value and 100 at the 'good' value, straight in between "
+        "and clamped; band rules give a fixed score per step. Accounts younger than a signal's tenure "
+        "days use its lenient tenure rule instead.",
+        "A category score is the weighted mean of its signals that have data; a signal without data is "
+        "left out and its weight shared among the others in the category.",
+        f"The health score is the weighted mean of the categories with data: ({weights}) / the sum of "
+        f"the weights of categories with data.",
+        "Coverage is the share of the total weight that had data; it is shown beside every score so a "
+        "score from half the model is never mistaken for a full one.",
+        f"Bands: healthy at {b['healthy']:g} or more, at risk from {b['at_risk']:g} to below "
+        f"{b['healthy']:g}, critical below {b['at_risk']:g} (lower bounds inclusive). The trend compares "
+        f"each score with the previous snapshot and with {model.trend_days} days ago.",
+    ]
+
+
+def _worked_example(model: HealthModel) -> list[str]:
+    """Redistribution in numbers: what each category weighs when the largest optional one has no data."""
+    cats = model.categories
+    missing = next((c for c in cats if c.id == "support"), cats[-1])
+    rest = [c for c in cats if c is not missing]
+    total = sum(c.weight for c in rest)
+    shares = ", ".join(f"{c.id} {c.weight:g}/{total:g} = {100 * c.weight / total:.1f}%" for c in rest)
+    return [
+        *(_formula(c) for c in cats),
+        f"health = ({' + '.join(f'{c.weight:g} x {c.id}' for c in cats)}) / 100 when every category has data.",
+        f"If no {missing.id} data is connected, {missing.id}'s {missing.weight:g} points are "
+        f"redistributed: the score is taken over {total:g} points, so {shares}; coverage is "
+        f"{total:g}%.",
+    ]
+
+
+def _band_plans(ctx: DesignContext, model: HealthModel, facts: HealthFacts, bands_basis: list[Basis]) -> list[BandPlan]:
+    response_basis = ctx.assume(
+        "band_response_days",
+        "Response times after an account enters a band: at risk within 1 day (automated, self-serve), "
+        "5 days (guided) or 2 days (high-touch); critical within 2 days (self-serve, guided) or 1 day "
+        "(high-touch); healthy accounts are reviewed at least every 30 days.",
+        "Higher-value accounts get a faster human response; self-serve accounts get an immediate "
+        "automated one and a human follow-up.",
+        "How quickly can your CS team act on a newly at-risk or critical account today?",
+    )
+    b = {band.id: band.min for band in model.bands}
+    ranges = {
+        "healthy": f"{b['healthy']:g} to 100",
+        "at_risk": f"{b['at_risk']:g} to below {b['healthy']:g}",
+        "critical": f"0 to below {b['at_risk']:g}",
+    }
+    meaning = {
+        "healthy": "Getting the value it bought; look for advocacy and expansion.",
+        "at_risk": "Something important is slipping; find the cause before the customer names it.",
+        "critical": "Likely to churn or contract at the next renewal unless something changes now.",
+    }
+    plans = []
+    for band in ("healthy", "at_risk", "critical"):
+        actions = []
+        for touch, profiles in facts.tiers.items():
+            champions = " / ".join(dict.fromkeys(p.segment.champion for p in profiles))
+            buyers = " / ".join(dict.fromkeys(p.segment.economic_buyer for p in profiles))
+            actions.append(
+                BandAction(
+                    touch=touch,
+                    segments=[p.name for p in profiles],
+                    owner=TOUCH_OWNERS[touch],
+                    action=_band_action(band, touch, champions, buyers),
+                    within_days=BAND_RESPONSE_DAYS[band][touch],
+                    basis=[response_basis],
+                )
+            )
+        plans.append(
+            BandPlan(
+                id=band,
+                name=next(x.name for x in model.bands if x.id == band),
+                range=ranges[band],
+                min=Figure(value=b[band], unit="score", basis=bands_basis),
+                meaning=meaning[band],
+                actions=actions,
+            )
+        )
+    return plans
+
+
+def _band_action(band: BandId, touch: TouchModel, champion: str, buyer: str) -> str:
+    if band == "healthy":
+        return {
+            "self_serve": "Lifecycle emails and in-app tips on key features not yet used; NPS survey on "
+            "schedule; invite promoters to reviews.",
+            "guided": f"Review at the next scheduled touchpoint with the {champion}; check expansion "
+            "triggers; ask promoters for a reference.",
+            "high_touch": f"Keep the business-review cadence with the {buyer}; plan expansion; ask for a case study.",
+        }[touch]
+    if band == "at_risk":
+        return {
+            "self_serve": "Automated: in-app guide and email sequence aimed at the lowest-scoring "
+            "category; the scaled CS team reviews the at-risk list weekly.",
+            "guided": f"Find the lowest-scoring category, call the {champion}, agree a recovery plan "
+            "with dates; rate CSM sentiment with a reason.",
+            "high_touch": f"Call the {champion}, agree a written recovery plan, tell the account "
+            "executive; add the account to the weekly risk review.",
+        }[touch]
+    return {
+        "self_serve": "A person from the scaled CS team emails the account admin with a call offer and "
+        "the one fix most likely to restore value.",
+        "guided": f"CSM and CS lead hold a rescue call with the {champion} and inform the {buyer}; "
+        "start the critical intervention.",
+        "high_touch": f"Named CSM and Head of CS open a rescue plan; executive-to-executive call with the {buyer}.",
+    }[touch]
+
+
+def design_health(ctx: DesignContext, onboarding: HasMilestones) -> HealthSection:
+    """Design the health score model for the company in ``ctx``.
+
+    Six categories (default weights 40/15/15/15/10/5), signals chosen from the inputs, daily
+    recalculation, bands from benchmark ``health_bands_common``, missing data redistributed:
+    ``category = sum(w_i * s_i) / sum(w_i)`` over signals with data, ``health = sum(W_c * category_c)
+    / sum(W_c)`` over categories with data.
+    """
+    brief = ctx.project.brief
+    facts = health_facts(ctx, onboarding.milestones)
+    categories = _categories(ctx, facts)
+    bands, bands_basis = _bands(ctx)
+    daily = ctx.bench("health_recalc_daily")
+    model = HealthModel(
+        company=brief.company,
+        cadence="daily",
+        categories=categories,
+        bands=bands,
+        missing_data=MissingData(policy="redistribute", neutral_score=50),
+        trend_days=TREND_DAYS,
+        sources=default_sources(),
+    )
+    signals = _signal_rows(model)
+    top = max(signals, key=lambda r: r.effective_weight)
+    tiers = ", ".join(f"{p.name} ({t.replace('_', '-')})" for t, ps in facts.tiers.items() for p in ps)
+    summary = (
+        f"{brief.company}'s health score combines {len(signals)} signals in six categories, "
+        f"recalculated daily; the heaviest single signal is {top.name.lower()} "
+        f"({top.effective_weight:g}% of the score). It is tuned for a product used {facts.cadence} "
+        f"whose value events are {', '.join(facts.value_events)}, and for {tiers}."
+    )
+    return HealthSection(
+        summary=summary,
+        model=model,
+        usage_cadence=facts.cadence,
+        usage_cadence_reason=facts.cadence_reason,
+        usage_cadence_basis=facts.cadence_basis,
+        recalculation=Figure(value=1, unit="days", basis=[daily]),
+        tenure_days=Figure(value=facts.tenure_days, unit="days", basis=facts.tenure_basis),
+        categories=[
+            CategoryRow(
+                id=c.id,
+                name=CATEGORY_NAMES[c.id],
+                question=CATEGORY_QUESTIONS[c.id],
+                weight=Figure(value=c.weight, unit="%", basis=c.basis),
+                formula=_formula(c),
+            )
+            for c in model.categories
+        ],
+        signals=signals,
+        calculation=_calculation(model),
+        worked_example=_worked_example(model),
+        bands=_band_plans(ctx, model, facts, bands_basis),
+        data_requirements=data_requirements(model),
+        calibration=[
+            "Run the back-test once 6-12 months of history exist: it scores every account as it was 90 "
+            "days before each renewal or churn and shows how well each band separated them.",
+            "Move a weight or threshold in health_model.yaml only when the back-test improves; every "
+            "threshold's basis names the question that would replace it with your own number.",
+            "Revisit the model at least once a year, and whenever pricing, plans or the product's value events change.",
+        ],
+    )

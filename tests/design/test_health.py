@@ -1,0 +1,402 @@
+"""Design step *health*: rules per category, sensitivity to the inputs, validity of the model."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cs_architect.design.context import DesignContext
+from cs_architect.design.health import HealthSection, design_health
+from cs_architect.design.onboarding import design_onboarding
+from cs_architect.inputs.personas import Range
+from cs_architect.inputs.project import Project
+from cs_architect.render.markdown import render_section
+from cs_architect.spec.health_model import HealthModel, LinearScoring
+from cs_architect.spec.operations import Milestone, Verification
+from cs_architect.spec.signals import CATEGORIES, DEFAULT_CATEGORY_WEIGHTS, SIGNAL_KINDS
+
+Edit = Callable[..., Project]
+MakeCtx = Callable[..., DesignContext]
+
+
+@dataclass
+class Onboarding:
+    milestones: list[Milestone]
+
+
+def milestone(
+    mid: str, day: int, event: str | None, count: int = 1, *, activation: bool = False, table: str = "events"
+) -> Milestone:
+    return Milestone(
+        id=mid,
+        name=mid.replace("_", " ").capitalize(),
+        day=day,
+        owner="CSM",
+        verification=Verification(table=table, event=event, count=count),  # type: ignore[arg-type]
+        automation="email",
+        fallback="call",
+        activation=activation,
+    )
+
+
+SHIFTWISE_MILESTONES = Onboarding(
+    [
+        milestone("kickoff", 3, None, table="users"),
+        milestone("first_rota_published", 14, "rota.published", activation=True),
+        milestone("staff_clocking", 30, "shift.clocked", 20),
+    ]
+)
+
+
+def health(
+    make_ctx: MakeCtx,
+    project: Project,
+    onboarding: Onboarding = SHIFTWISE_MILESTONES,
+) -> tuple[HealthSection, DesignContext]:
+    ctx = make_ctx(project)
+    return design_health(ctx, onboarding), ctx
+
+
+def kinds(model: HealthModel, category: str | None = None) -> list[str]:
+    return [s.kind for c, s in model.signals() if category is None or c.id == category]
+
+
+def signal(model: HealthModel, kind: str):  # type: ignore[no-untyped-def]
+    return next(s for _c, s in model.signals() if s.kind == kind)
+
+
+def self_serve(project: Project, edit: Edit) -> Project:
+    segs = [s.model_copy(update={"acv": Range(min=1000, max=5000)}) for s in project.personas.segments]
+    return edit(project, "personas", segments=segs)
+
+
+def usage_priced(project: Project, edit: Edit) -> Project:
+    return edit(project, "pricing", pricing_metric="usage", usage_unit="clocked shifts", usage_event="shift.clocked")
+
+
+def paid_by(project: Project, edit: Edit, method: str) -> Project:
+    assert project.pricing is not None
+    plans = [p.model_copy(update={"payment_method": None}) for p in project.pricing.plans]
+    return edit(project, "pricing", payment_method=method, plans=plans)
+
+
+def assert_valid(model: HealthModel) -> None:
+    again = HealthModel.model_validate(model.model_dump(mode="json"))
+    assert again == model
+    assert sum(c.weight for c in model.categories) == pytest.approx(100)
+    for c, s in model.signals():
+        kind = SIGNAL_KINDS[s.kind]
+        assert kind.category == c.id
+        assert set(s.params) <= set(kind.params)
+        assert s.basis, f"{s.id} has no basis"
+    for c in model.categories:
+        assert 1 <= len(c.signals) <= 4
+
+
+# --- the shiftwise example ------------------------------------------------------------------------
+def test_shiftwise_model_is_valid_with_defaults(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, ctx = health(make_ctx, shiftwise)
+    model = section.model
+    assert_valid(model)
+    assert [c.id for c in model.categories] == list(CATEGORIES)
+    assert {c.id: c.weight for c in model.categories} == DEFAULT_CATEGORY_WEIGHTS
+    assert model.cadence == "daily" and model.missing_data.policy == "redistribute"
+    assert {b.id: b.min for b in model.bands} == {"healthy": 70, "at_risk": 40, "critical": 0}
+    assert all(2 <= len(c.signals) <= 4 for c in model.categories)
+    assert "default_category_weights" in ctx.assumptions
+    assert {"health_weights_typical", "health_bands_common", "health_recalc_daily"} <= set(ctx.benchmarks_used)
+    assert model.sources.events is not None and model.sources.events.file == "events.*"
+
+
+def test_signal_table_effective_weights_add_up(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = health(make_ctx, shiftwise)
+    assert sum(r.effective_weight for r in section.signals) == pytest.approx(100, abs=0.05)
+    for cat in CATEGORIES:
+        inside = [r.weight_in_category for r in section.signals if r.category == cat]
+        assert sum(inside) == pytest.approx(100, abs=0.2)
+    assert len(section.signals) == len(kinds(section.model))
+
+
+def test_design_is_deterministic(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    first, _ = health(make_ctx, shiftwise)
+    second, _ = health(make_ctx, shiftwise)
+    assert first.model_dump() == second.model_dump()
+
+
+# --- usage ----------------------------------------------------------------------------------------
+def test_usage_cadence_follows_the_value_event_pace(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    daily, _ = health(make_ctx, shiftwise)
+    assert daily.usage_cadence == "daily"  # 20 clock-ins by day 30
+    assert signal(daily.model, "active_user_ratio").params["window_days"] == 7
+
+    once = [v.model_copy(update={"count": 1}) for v in shiftwise.brief.value_events]
+    weekly, ctx = health(make_ctx, edit(shiftwise, "brief", value_events=once))
+    assert weekly.usage_cadence == "weekly"
+    assert signal(weekly.model, "active_user_ratio").params["window_days"] == 30
+    quiet = signal(weekly.model, "days_since_last_activity").scoring
+    assert isinstance(quiet, LinearScoring) and quiet.bad == 21
+    assert ctx.assumptions["usage_cadence_weekly"].question
+
+
+def test_usage_events_are_value_events_and_features(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = health(make_ctx, shiftwise)
+    events = signal(section.model, "active_user_ratio").params["events"]
+    assert events == ["rota.published", "shift.clocked", "payroll.exported", "swap.approved", "forecast.viewed"]
+
+
+def test_usage_pricing_trends_the_billed_event(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    section, _ = health(make_ctx, usage_priced(shiftwise, edit))
+    trend = signal(section.model, "usage_trend")
+    assert trend.params["events"] == ["shift.clocked"]
+    assert trend.weight > signal(section.model, "active_user_ratio").weight
+
+
+# --- adoption -------------------------------------------------------------------------------------
+def test_value_events_set_adoption_params(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    base, _ = health(make_ctx, shiftwise)
+    assert signal(base.model, "value_event_frequency").params["events"] == [
+        "rota.published",
+        "shift.clocked",
+        "payroll.exported",
+    ]
+    events = [
+        shiftwise.brief.value_events[0].model_copy(update={"event": "rota.sent", "count": 2}),
+        shiftwise.brief.value_events[2].model_copy(update={"event": "payroll.synced"}),
+    ]
+    changed, _ = health(make_ctx, edit(shiftwise, "brief", value_events=events))
+    freq = signal(changed.model, "value_event_frequency")
+    assert freq.params["events"] == ["rota.sent", "payroll.synced"]
+    assert isinstance(freq.scoring, LinearScoring) and freq.scoring.good == 3  # 2 + 1 target counts
+
+
+def test_feature_breadth_good_is_the_smallest_plans_share(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = health(make_ctx, shiftwise)
+    breadth = signal(section.model, "feature_breadth")
+    assert breadth.params["features"] == [f.event for f in shiftwise.brief.key_features]
+    assert isinstance(breadth.scoring, LinearScoring)
+    assert breadth.scoring.good == pytest.approx(3 / 5)  # Team includes 3 of the 5 key features
+    assert breadth.tenure is not None
+
+
+def test_onboarding_progress_uses_event_milestones(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = health(make_ctx, shiftwise)
+    progress = signal(section.model, "onboarding_progress")
+    assert progress.params["milestones"] == [
+        {"event": "rota.published", "count": 1, "day": 14},
+        {"event": "shift.clocked", "count": 20, "day": 30},
+    ]
+    no_events = Onboarding(
+        [
+            milestone("kickoff", 3, None, table="users"),
+            milestone("first_login", 7, None, table="users", activation=True),
+            milestone("training", 10, "training", table="touchpoints"),
+        ]
+    )
+    without, _ = health(make_ctx, shiftwise, no_events)
+    assert "onboarding_progress" not in kinds(without.model)
+
+
+def test_real_onboarding_milestones_feed_health(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    ctx = make_ctx(shiftwise)
+    section = design_health(ctx, design_onboarding(ctx))
+    progress = signal(section.model, "onboarding_progress")
+    assert {m["event"] for m in progress.params["milestones"]} <= {v.event for v in shiftwise.brief.value_events}
+    assert_valid(section.model)
+
+
+# --- tenure ---------------------------------------------------------------------------------------
+def test_tenure_is_the_activation_day(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = health(make_ctx, shiftwise)
+    assert section.tenure_days.value == 14
+    for kind in ("usage_trend", "feature_breadth", "nps"):
+        assert signal(section.model, kind).tenure is not None
+    assert signal(section.model, "nps").tenure.days == 14  # type: ignore[union-attr]
+    assert signal(section.model, "usage_trend").tenure.days == 28  # type: ignore[union-attr]  # two 14-day windows
+
+
+def test_tenure_defaults_to_90_without_activation(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    plain = Onboarding(
+        [
+            milestone("a", 3, "rota.published"),
+            milestone("b", 30, "shift.clocked", 20),
+            milestone("c", 45, "payroll.exported"),
+        ]
+    )
+    section, ctx = health(make_ctx, shiftwise, plain)
+    assert section.tenure_days.value == 90
+    assert "tenure_default_90" in ctx.assumptions
+
+
+# --- support --------------------------------------------------------------------------------------
+def test_support_load_follows_pricing(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    seat, _ = health(make_ctx, shiftwise)
+    usage, _ = health(make_ctx, usage_priced(shiftwise, edit))
+    assert "tickets_per_seat" in kinds(seat.model, "support")
+    assert "open_high_priority_tickets" not in kinds(seat.model, "support")
+    assert "open_high_priority_tickets" in kinds(usage.model, "support")
+
+
+def test_sla_hours_follow_the_main_tier(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    guided, _ = health(make_ctx, shiftwise)  # growth (guided) has most accounts: standard ladder, business hours
+    assert signal(guided.model, "first_response_sla").params["sla_hours"] == {
+        "urgent": 12,
+        "high": 24,
+        "normal": 48,
+        "low": 120,
+    }
+    big = [shiftwise.personas.segments[0].model_copy(update={"expected_accounts": 5}), shiftwise.personas.segments[1]]
+    round_clock = edit(edit(shiftwise, "personas", segments=big), "brief", support_hours="24x7")
+    high, ctx = health(make_ctx, round_clock)
+    assert signal(high.model, "first_response_sla").params["sla_hours"] == {
+        "urgent": 1,
+        "high": 4,
+        "normal": 8,
+        "low": 16,
+    }
+    assert "sla_p1_high_touch" in ctx.benchmarks_used
+    assert "sla_business_to_calendar_hours" not in ctx.assumptions
+
+
+def test_ticket_csat_anchors_on_the_benchmark_median(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, ctx = health(make_ctx, shiftwise)
+    csat = signal(section.model, "ticket_csat").scoring
+    assert isinstance(csat, LinearScoring)
+    assert csat.good == pytest.approx(ctx.benchmarks["csat_b2b_support"].median / 100)  # type: ignore[operator]
+
+
+# --- sentiment and engagement ---------------------------------------------------------------------
+def test_nps_good_is_the_top_quartile(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = health(make_ctx, shiftwise)
+    nps = signal(section.model, "nps").scoring
+    assert isinstance(nps, LinearScoring) and (nps.bad, nps.good) == (-20, 50)
+
+
+def test_no_csm_segments_means_no_csm_signals(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    with_csm, _ = health(make_ctx, shiftwise)
+    assert {"csm_sentiment", "qbr_cadence", "executive_engagement"} <= set(kinds(with_csm.model))
+    section, _ = health(make_ctx, self_serve(shiftwise, edit))
+    found = kinds(section.model)
+    assert not {"csm_sentiment", "qbr_cadence", "executive_engagement"} & set(found)
+    engagement = [s for c, s in section.model.signals() if c.id == "engagement"]
+    assert [s.kind for s in engagement] == ["days_since_touchpoint"]
+    assert "qbr" not in engagement[0].params["kinds"]  # type: ignore[operator]
+    assert_valid(section.model)
+
+
+def test_guided_only_has_no_executive_engagement(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    segs = [s.model_copy(update={"acv": Range(min=12000, max=30000)}) for s in shiftwise.personas.segments]
+    section, _ = health(make_ctx, edit(shiftwise, "personas", segments=segs))
+    assert "qbr_cadence" in kinds(section.model) and "executive_engagement" not in kinds(section.model)
+
+
+# --- commercial -----------------------------------------------------------------------------------
+def test_seat_vs_usage_pricing_changes_commercial(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    seat, _ = health(make_ctx, shiftwise)
+    usage, _ = health(make_ctx, usage_priced(shiftwise, edit))
+    assert "seat_utilisation" in kinds(seat.model, "commercial")
+    assert "mrr_change" not in kinds(seat.model, "commercial")
+    assert "mrr_change" in kinds(usage.model, "commercial")
+    assert "seat_utilisation" not in kinds(usage.model, "commercial")
+
+
+def test_card_billing_brings_failed_payments(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    both, _ = health(make_ctx, shiftwise)  # Team is paid by card
+    assert "failed_payments" in kinds(both.model, "commercial")
+    invoice, _ = health(make_ctx, paid_by(shiftwise, edit, "invoice"))
+    assert kinds(invoice.model, "commercial") == ["seat_utilisation", "days_to_renewal"]
+
+
+def test_days_to_renewal_needs_annual_contracts(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    assert shiftwise.pricing is not None
+    monthly = [p.model_copy(update={"contract_months": 1}) for p in shiftwise.pricing.plans]
+    section, _ = health(make_ctx, edit(shiftwise, "pricing", contract_months=1, plans=monthly))
+    assert "days_to_renewal" not in kinds(section.model)
+    assert len(kinds(section.model, "commercial")) >= 2
+
+
+# --- variations -----------------------------------------------------------------------------------
+VARIATIONS: dict[str, Callable[[Project, Edit], Project]] = {
+    "no pricing": lambda p, e: dataclasses.replace(p, pricing=None),
+    "product-led": lambda p, e: e(p, "brief", sales_motion="product-led"),
+    "sales-led, no pricing": lambda p, e: e(dataclasses.replace(p, pricing=None), "brief", sales_motion="sales-led"),
+    "usage pricing": usage_priced,
+    "flat pricing": lambda p, e: e(p, "pricing", pricing_metric="flat"),
+    "hybrid pricing": lambda p, e: e(p, "pricing", pricing_metric="hybrid", usage_unit="shifts"),
+    "all self-serve": self_serve,
+    "card only": lambda p, e: paid_by(p, e, "card"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIATIONS))
+def test_variations_give_valid_models(name: str, shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    section, _ = health(make_ctx, VARIATIONS[name](shiftwise, edit))
+    assert_valid(section.model)
+    assert sum(r.effective_weight for r in section.signals) == pytest.approx(100, abs=0.05)
+
+
+def test_no_pricing_is_an_assumption(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, ctx = health(make_ctx, dataclasses.replace(shiftwise, pricing=None))
+    assert "pricing_unknown" in ctx.assumptions and ctx.assumptions["pricing_unknown"].question
+    assert "mrr_change" in kinds(section.model, "commercial")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    metric=st.sampled_from(["seat", "usage", "flat", "hybrid"]),
+    method=st.sampled_from(["card", "invoice"]),
+    months=st.sampled_from([1, 12, 24]),
+    acv=st.sampled_from([3000, 20000, 80000]),
+    counts=st.lists(st.integers(1, 40), min_size=3, max_size=3),
+)
+def test_any_input_mix_gives_a_valid_model(
+    shiftwise: Project,
+    make_ctx: MakeCtx,
+    edit: Edit,
+    metric: str,
+    method: str,
+    months: int,
+    acv: int,
+    counts: list[int],
+) -> None:
+    assert shiftwise.pricing is not None
+    plans = [p.model_copy(update={"payment_method": None, "contract_months": None}) for p in shiftwise.pricing.plans]
+    project = edit(
+        shiftwise,
+        "pricing",
+        pricing_metric=metric,
+        usage_unit="shifts",
+        payment_method=method,
+        contract_months=months,
+        plans=plans,
+    )
+    segs = [s.model_copy(update={"acv": Range(min=acv, max=acv * 2)}) for s in shiftwise.personas.segments]
+    events = [v.model_copy(update={"count": n}) for v, n in zip(shiftwise.brief.value_events, counts, strict=True)]
+    project = edit(edit(project, "personas", segments=segs), "brief", value_events=events)
+    section, _ = health(make_ctx, project)
+    assert_valid(section.model)
+    # card billing brings it; otherwise it only fills in when one commercial signal would be left alone
+    alone = metric != "hybrid" and months < 12
+    assert ("failed_payments" in kinds(section.model)) == (method == "card" or alone)
+
+
+# --- rendering ------------------------------------------------------------------------------------
+def test_health_section_renders(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = health(make_ctx, shiftwise)
+    text = render_section("health", section)
+    assert text.startswith("## Health score")
+    for needle in (
+        "Active users as a share of seats",
+        "Named CSM",
+        "Pooled CSM",
+        "redistribute",
+        "B:health\\_bands\\_common",
+        "events.\\*",
+        "2 days",
+    ):
+        assert needle in text
+    assert "Operations manager" in text  # the champion from personas
