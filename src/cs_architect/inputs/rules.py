@@ -94,54 +94,7 @@ def check_project(project: Project) -> list[Issue]:
                 )
             )
         for i, plan in enumerate(pricing.plans):
-            if plan.segment is None:
-                continue
-            if plan.segment not in known:
-                issues.append(
-                    _issue(
-                        project,
-                        "pricing",
-                        ("plans", i, "segment"),
-                        f"plan '{plan.id}' names segment '{plan.segment}', which is not defined",
-                        f"use one of: {', '.join(segment_ids)}",
-                    )
-                )
-                continue
-            seg = project.personas.segment(plan.segment)
-            annual = plan.annual_price(pricing.pricing_metric)
-            if not seg.acv.contains(annual):
-                upper = "no upper limit" if seg.acv.max is None else f"{seg.acv.max:,.0f}"
-                issues.append(
-                    _issue(
-                        project,
-                        "pricing",
-                        ("plans", i, "price"),
-                        f"plan '{plan.id}' costs {annual:,.0f} {pricing.currency} a year at its minimum size, outside "
-                        f"segment '{seg.id}' ACV range {seg.acv.min:,.0f} to {upper}",
-                        "fix the price, min_seats or billing_period, or the segment's acv range in personas.yaml",
-                    )
-                )
-            if plan.min_seats and plan.max_seats and plan.max_seats < plan.min_seats:
-                issues.append(
-                    _issue(
-                        project,
-                        "pricing",
-                        ("plans", i, "max_seats"),
-                        "max_seats is below min_seats",
-                        "swap or fix them",
-                    )
-                )
-            for j, fid in enumerate(plan.features):
-                if fid not in feature_ids:
-                    issues.append(
-                        _issue(
-                            project,
-                            "pricing",
-                            ("plans", i, "features", j),
-                            f"plan '{plan.id}' lists feature '{fid}', which the brief does not define",
-                            f"use one of: {', '.join(sorted(feature_ids))}",
-                        )
-                    )
+            issues += _plan_issues(project, i, segment_ids, feature_ids)
         for i, add_on in enumerate(pricing.add_ons):
             if add_on.feature and add_on.feature not in feature_ids:
                 issues.append(
@@ -153,4 +106,55 @@ def check_project(project: Project) -> list[Issue]:
                         f"use one of: {', '.join(sorted(feature_ids))}",
                     )
                 )
+    return issues
+
+
+def _plan_issues(project: Project, i: int, segment_ids: list[str], feature_ids: set[str]) -> list[Issue]:
+    """A plan's own checks (seats, features) and, when it names a segment, its price vs the segment's ACV."""
+    pricing = project.pricing
+    assert pricing is not None
+    plan = pricing.plans[i]
+    issues: list[Issue] = []
+    if plan.min_seats and plan.max_seats and plan.max_seats < plan.min_seats:
+        issues.append(
+            _issue(project, "pricing", ("plans", i, "max_seats"), "max_seats is below min_seats", "swap or fix them")
+        )
+    for j, fid in enumerate(plan.features):
+        if fid not in feature_ids:
+            issues.append(
+                _issue(
+                    project,
+                    "pricing",
+                    ("plans", i, "features", j),
+                    f"plan '{plan.id}' lists feature '{fid}', which the brief does not define",
+                    f"use one of: {', '.join(sorted(feature_ids))}",
+                )
+            )
+    if plan.segment is None:
+        return issues
+    if plan.segment not in segment_ids:
+        issues.append(
+            _issue(
+                project,
+                "pricing",
+                ("plans", i, "segment"),
+                f"plan '{plan.id}' names segment '{plan.segment}', which is not defined",
+                f"use one of: {', '.join(segment_ids)}",
+            )
+        )
+        return issues
+    seg = project.personas.segment(plan.segment)
+    annual = plan.annual_price(pricing.pricing_metric)
+    if not seg.acv.contains(annual):
+        upper = "no upper limit" if seg.acv.max is None else f"{seg.acv.max:,.0f}"
+        issues.append(
+            _issue(
+                project,
+                "pricing",
+                ("plans", i, "price"),
+                f"plan '{plan.id}' costs {annual:,.0f} {pricing.currency} a year at its minimum size, outside "
+                f"segment '{seg.id}' ACV range {seg.acv.min:,.0f} to {upper}",
+                "fix the price, min_seats or billing_period, or the segment's acv range in personas.yaml",
+            )
+        )
     return issues
