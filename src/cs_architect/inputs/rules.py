@@ -93,7 +93,7 @@ def check_project(project: Project) -> list[Issue]:
                     "use one reporting currency in both files",
                 )
             )
-        for i, plan in enumerate(pricing.plans):
+        for i in range(len(pricing.plans)):
             issues += _plan_issues(project, i, segment_ids, feature_ids)
         for i, add_on in enumerate(pricing.add_ons):
             if add_on.feature and add_on.feature not in feature_ids:
