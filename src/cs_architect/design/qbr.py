@@ -1,0 +1,384 @@
+"""Business reviews: cadence by support tier, the agenda, and the preparation checklist.
+
+Rules (from the support tiers, so from ACV):
+
+- **high-touch**: a quarterly business review (QBR) with the customer's economic buyer and our
+  executive sponsor;
+- **guided**: a semi-annual one-to-one business review while the pooled CSM's book allows it
+  (accounts per CSM × 2 reviews a year ≤ the reviews one CSM can run in a year); past that, a
+  quarterly pooled webinar replaces it;
+- **self-serve**: an automated in-product value report every quarter.
+
+The agenda measures value with the company's own value events and key features; attendees come
+from the personas (champion, economic buyer, executive sponsor titles).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from cs_architect.design.context import DesignContext, SegmentProfile, TouchModel
+from cs_architect.design.support import (
+    CS_OPS,
+    CSM_ROLE,
+    HEAD_OF_CS,
+    PRODUCT_MANAGER,
+    TIER_NAMES,
+    SupportSection,
+    row_figure,
+    seller_role,
+)
+from cs_architect.inputs.base import Strict
+from cs_architect.spec.basis import Basis, Figure
+
+ReviewFormat = Literal["qbr", "business_review", "pooled_webinar", "automated_report"]
+FORMAT_NAMES: dict[ReviewFormat, str] = {
+    "qbr": "Quarterly business review with executive sponsors",
+    "business_review": "Semi-annual business review (one to one)",
+    "pooled_webinar": "Quarterly pooled business-review webinar",
+    "automated_report": "Automated in-product value report",
+}
+CADENCE_DAYS: dict[ReviewFormat, int] = {
+    "qbr": 90,
+    "business_review": 180,
+    "pooled_webinar": 90,
+    "automated_report": 90,
+}
+REVIEWS_PER_CSM_YEAR = 130  # about 3 a week over 44 working weeks
+RENEWAL_REVIEW_WINDOW_ROW = "renewal_kickoff_enterprise"
+
+
+class ReviewCadence(Strict):
+    tier: TouchModel
+    format: ReviewFormat
+    name: str
+    segments: list[str]
+    segment_names: list[str]
+    every: Figure
+    owner: str
+    customer_attendees: list[str]
+    our_attendees: list[str]
+    logged_as: str = Field(description="how the review is recorded in the touchpoints table")
+
+
+class AgendaItem(Strict):
+    topic: str
+    content: str
+    owner: str
+    formats: list[ReviewFormat]
+    basis: list[Basis] = Field(default_factory=list)
+
+
+class PrepStep(Strict):
+    day: int = Field(description="days relative to the review: negative before, positive after")
+    task: str
+    owner: str
+    formats: list[ReviewFormat]
+
+
+class QbrSection(Strict):
+    summary: str
+    cadences: list[ReviewCadence]
+    agenda: list[AgendaItem]
+    preparation: list[PrepStep]
+    preparation_basis: list[Basis]
+
+    def cadence_of(self, segment_id: str) -> ReviewCadence | None:
+        return next((c for c in self.cadences if segment_id in c.segments), None)
+
+
+def review_format(profile: SegmentProfile, support: SupportSection) -> ReviewFormat:
+    """The review format of a segment, from its support tier and its CSMs' book size."""
+    if profile.touch == "high_touch":
+        return "qbr"
+    if profile.touch == "self_serve":
+        return "automated_report"
+    coverage = support.coverage_of(profile.id)
+    book = coverage.accounts_per_csm.value if coverage else 0
+    per_year = 365 // CADENCE_DAYS["business_review"]
+    return "business_review" if book * per_year <= REVIEWS_PER_CSM_YEAR else "pooled_webinar"
+
+
+def _unique(items: list[str]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        if item and item.lower() not in {o.lower() for o in out}:
+            out.append(item)
+    return out
+
+
+def _customer_attendees(ctx: DesignContext, profiles: list[SegmentProfile], fmt: ReviewFormat) -> list[str]:
+    personas = ctx.project.personas.personas
+    ids = {p.id for p in profiles}
+    champions = [p.segment.champion for p in profiles]
+    buyers = [p.segment.economic_buyer for p in profiles]
+    sponsors = [
+        pe.title for pe in personas if ids & set(pe.segments) and pe.role in ("executive_sponsor", "technical_buyer")
+    ]
+    if fmt == "qbr":
+        return _unique(
+            [
+                *(f"{b} (economic buyer)" for b in buyers),
+                *(f"{c} (champion)" for c in champions),
+                *(f"{s} (sponsor)" for s in sponsors),
+            ]
+        )
+    if fmt == "business_review":
+        return _unique([*(f"{c} (champion)" for c in champions), *(f"{b} (invited)" for b in buyers)])
+    if fmt == "pooled_webinar":
+        return _unique([*(f"{c} (champion)" for c in champions), *(p.segment.end_users for p in profiles)])
+    return _unique([*(f"{c} (champion, by email)" for c in champions), "Account admins (in the product)"])
+
+
+def _our_attendees(ctx: DesignContext, fmt: ReviewFormat) -> list[str]:
+    seller = seller_role(ctx)
+    return {
+        "qbr": [CSM_ROLE["high_touch"], seller, f"{HEAD_OF_CS} (executive sponsor)"],
+        "business_review": [CSM_ROLE["guided"], f"{seller} when the renewal or an expansion is on the agenda"],
+        "pooled_webinar": [f"{CSM_ROLE['guided']} team", PRODUCT_MANAGER],
+        "automated_report": [f"{CS_OPS} (owns the report)"],
+    }[fmt]
+
+
+def _cadences(
+    ctx: DesignContext, support: SupportSection, basis: list[Basis], capacity: list[Basis]
+) -> list[ReviewCadence]:
+    groups: dict[tuple[TouchModel, ReviewFormat], list[SegmentProfile]] = {}
+    for profile in ctx.segments:
+        if support.tier_of(profile.id) is None:
+            continue
+        groups.setdefault((profile.touch, review_format(profile, support)), []).append(profile)
+    order = {"self_serve": 0, "guided": 1, "high_touch": 2}
+    out = []
+    for (tier, fmt), profiles in sorted(groups.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+        extra: list[Basis] = list(capacity) if tier == "guided" else []
+        if tier == "guided":
+            for p in profiles:
+                cov = support.coverage_of(p.id)
+                if cov:
+                    extra += [b for b in cov.accounts_per_csm.basis if b not in extra]
+        out.append(
+            ReviewCadence(
+                tier=tier,
+                format=fmt,
+                name=FORMAT_NAMES[fmt],
+                segments=[p.id for p in profiles],
+                segment_names=[p.name for p in profiles],
+                every=Figure(value=CADENCE_DAYS[fmt], unit="days", basis=[*basis, *extra]),
+                owner=CS_OPS if fmt == "automated_report" else CSM_ROLE[tier],
+                customer_attendees=_customer_attendees(ctx, profiles, fmt),
+                our_attendees=_our_attendees(ctx, fmt),
+                logged_as=(
+                    "touchpoint kind 'qbr', with_executive true when an executive attends"
+                    if fmt in ("qbr", "business_review")
+                    else "touchpoint kind 'training' per attending account"
+                    if fmt == "pooled_webinar"
+                    else "touchpoint kind 'email' per account the report reaches"
+                ),
+            )
+        )
+    return out
+
+
+def _commercial_view(ctx: DesignContext) -> str:
+    pricing = ctx.project.pricing
+    metric = ctx.pricing_metric
+    if metric in ("seat", "hybrid"):
+        view = "seats in use against seats purchased"
+        if metric == "hybrid" and pricing and pricing.usage_unit:
+            view += f", and {pricing.usage_unit} against the included amount"
+        return view
+    if metric == "usage" and pricing and pricing.usage_unit:
+        return f"{pricing.usage_unit} used against the plan's included amount"
+    if metric == "flat":
+        return "which plan features are used, and whether the next plan fits"
+    return "how far the account has rolled out across its teams"
+
+
+def _agenda(ctx: DesignContext) -> list[AgendaItem]:
+    brief = ctx.project.brief
+    handoff = ctx.project.sales.handoff
+    seller = seller_role(ctx)
+    events = "; ".join(v.name for v in brief.value_events)
+    features = ", ".join(f.name for f in brief.key_features)
+    managed: list[ReviewFormat] = ["qbr", "business_review"]
+    every: list[ReviewFormat] = ["qbr", "business_review", "pooled_webinar", "automated_report"]
+    criteria = (
+        f", against the success criteria captured at handoff ({handoff.success_criteria})"
+        if handoff and handoff.success_criteria
+        else ""
+    )
+    criteria_basis = [ctx.inp("sales_process", ("handoff", "success_criteria"))] if criteria else []
+    needs_profile = next((p for p in ctx.segments if p.touch != "self_serve"), ctx.segments[0])
+    renewal_window = row_figure(ctx, RENEWAL_REVIEW_WINDOW_ROW, "median", "review doubles as renewal review")
+    return [
+        AgendaItem(
+            topic="Value delivered",
+            owner="CSM (CS operations for the automated report)",
+            formats=every,
+            content=f"{events}: counts this period against the last, from the events table{criteria}",
+            basis=[ctx.inp("brief", ("value_events",)), *criteria_basis],
+        ),
+        AgendaItem(
+            topic="Adoption",
+            owner="CSM",
+            formats=every,
+            content=f"Use of {features}: which are used and by how many users; the one to roll out next",
+            basis=[ctx.inp("brief", ("key_features",))],
+        ),
+        AgendaItem(
+            topic="Health",
+            owner="CSM",
+            formats=managed,
+            content="Health score, band and trend; the two weakest categories and the plan to lift them",
+        ),
+        AgendaItem(
+            topic="Support",
+            owner="CSM with the support lead",
+            formats=managed,
+            content="Tickets by priority, first-response SLA attainment and CSAT since the last review",
+        ),
+        AgendaItem(
+            topic="Roadmap",
+            owner=f"CSM ({PRODUCT_MANAGER.lower()} in webinars)",
+            formats=["qbr", "business_review", "pooled_webinar"],
+            content=f"Releases that answer the segment's needs from personas.yaml, e.g. "
+            f"'{needs_profile.segment.needs[0]}'; feature requests and their status",
+            basis=[ctx.inp("personas", ("segments", needs_profile.index, "needs"))],
+        ),
+        AgendaItem(
+            topic="Renewal and expansion",
+            owner=seller,
+            formats=managed,
+            content=f"Renewal date and terms; {_commercial_view(ctx)}; expansion triggers that fired. Within "
+            f"{renewal_window.value:.0f} days of the renewal date this review is also the renewal review",
+            basis=renewal_window.basis,
+        ),
+        AgendaItem(
+            topic="Next period",
+            owner="CSM and the customer's champion",
+            formats=managed,
+            content="One to three goals with an owner on each side, written into the account plan",
+        ),
+        AgendaItem(
+            topic="Recommended next step",
+            owner=CS_OPS,
+            formats=["automated_report", "pooled_webinar"],
+            content="The key feature the account does not use yet, with a link to its guide and a "
+            "booking link for office hours",
+        ),
+    ]
+
+
+def _preparation(ctx: DesignContext) -> tuple[list[PrepStep], list[Basis]]:
+    basis = [
+        ctx.assume(
+            "review_preparation",
+            "Business reviews are prepared from 14 days before (data pull) to 2 days before (agenda sent), with a "
+            "recap 2 days after; the automated report is checked 3 days before it is sent.",
+            "A review built on fresh data and a pre-read runs shorter and ends with commitments.",
+            "How long does your team need to prepare a business review?",
+        )
+    ]
+    seller = seller_role(ctx)
+    both: list[ReviewFormat] = ["qbr", "business_review"]
+    steps = [
+        PrepStep(
+            day=-14,
+            task="Pull value-event counts, adoption, health trend and tickets for the period",
+            owner=f"{CS_OPS} for the CSM",
+            formats=[*both, "pooled_webinar"],
+        ),
+        PrepStep(
+            day=-14,
+            task="Pick the webinar theme from common tickets and feature requests; invite accounts",
+            owner=f"{CSM_ROLE['guided']} team",
+            formats=["pooled_webinar"],
+        ),
+        PrepStep(day=-10, task="Confirm attendees, including the economic buyer", owner="CSM", formats=both),
+        PrepStep(
+            day=-7,
+            task=f"Draft the deck; {seller} adds the renewal and expansion view",
+            owner="CSM",
+            formats=both,
+        ),
+        PrepStep(
+            day=-5,
+            task="Internal pre-brief with our executive sponsor: goals, risks, the ask",
+            owner="Named CSM",
+            formats=["qbr"],
+        ),
+        PrepStep(
+            day=-3,
+            task="Check the report's data for every account (no missing events, no stale scores)",
+            owner=CS_OPS,
+            formats=["automated_report"],
+        ),
+        PrepStep(day=-2, task="Send the agenda and a one-page pre-read to the champion", owner="CSM", formats=both),
+        PrepStep(
+            day=0,
+            task="Send the report in the product and by email to the champion",
+            owner=CS_OPS,
+            formats=["automated_report"],
+        ),
+        PrepStep(
+            day=2,
+            task="Send the recap with owners and dates; log the touchpoint; update the account plan",
+            owner="CSM",
+            formats=[*both, "pooled_webinar"],
+        ),
+    ]
+    return steps, basis
+
+
+FORMAT_RULES: dict[ReviewFormat, str] = {
+    "qbr": "high-touch accounts meet quarterly with executives on both sides",
+    "business_review": "guided accounts get a one-to-one review twice a year",
+    "pooled_webinar": "guided accounts whose CSM's book is too large for one-to-one reviews join a quarterly "
+    "pooled webinar",
+    "automated_report": "self-serve accounts get a quarterly automated value report",
+}
+
+
+def design_qbr(ctx: DesignContext, support: SupportSection) -> QbrSection:
+    """Review cadence per tier, a company-specific agenda, and the preparation checklist."""
+    formats = [review_format(p, support) for p in ctx.segments if support.tier_of(p.id) is not None]
+    used = [f for f in FORMAT_RULES if f in formats]
+    cadence_basis = [
+        ctx.assume(
+            "review_cadence",
+            "; ".join(FORMAT_RULES[f] for f in used).capitalize() + ".",
+            "Common CS practice; there is no measured benchmark for business-review cadence.",
+            "How often do your largest customers want to review the relationship?",
+        )
+    ]
+    capacity: list[Basis] = []
+    if any(s.touch == "guided" for s in ctx.segments):
+        capacity.append(
+            ctx.assume(
+                "review_capacity",
+                f"One CSM can prepare and run about {REVIEWS_PER_CSM_YEAR} business reviews a year (about 3 a week).",
+                "Each review takes about a day of preparation, meeting and follow-up.",
+                "How many reviews a week can a CSM run next to their other work?",
+            )
+        )
+    cadences = _cadences(ctx, support, cadence_basis, capacity)
+    steps, prep_basis = _preparation(ctx)
+    agenda = [a.model_copy(update={"formats": [f for f in a.formats if f in used]}) for a in _agenda(ctx)]
+    agenda = [a for a in agenda if a.formats]
+    steps = [s.model_copy(update={"formats": [f for f in s.formats if f in used]}) for s in steps]
+    steps = [s for s in steps if s.formats]
+    parts = "; ".join(
+        f"{', '.join(c.segment_names)}: {c.name[0].lower() + c.name[1:]} every {c.every.value:.0f} days"
+        for c in cadences
+    )
+    tiers = ", ".join(TIER_NAMES[t].lower() for t in dict.fromkeys(c.tier for c in cadences))
+    summary = (
+        f"{ctx.project.brief.company} reviews value with each customer on a cadence set by its support tier "
+        f"({tiers}). {parts}."
+    )
+    return QbrSection(
+        summary=summary, cadences=cadences, agenda=agenda, preparation=steps, preparation_basis=prep_basis
+    )
