@@ -88,6 +88,10 @@ def test_render_after_editing_a_weight(tmp_path: Path) -> None:
     data = json.loads((out / "playbook.json").read_text())
     weights = {c["id"]: c["weight"] for c in data["health"]["model"]["categories"]}
     assert weights["usage"] == 35 and weights["engagement"] == 10
+    md = (out / "playbook.md").read_text()
+    usage_row = next(line for line in md.splitlines() if line.startswith("| Usage | 35%"))
+    assert "health\\_model.yaml" in usage_row  # the edited weight is based on the edit
+    assert "Engagement | 10%" in md
 
 
 def test_render_rejects_weights_not_summing_to_100(tmp_path: Path) -> None:

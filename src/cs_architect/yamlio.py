@@ -160,7 +160,24 @@ def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
     return node
 
 
+def _float_representer(dumper: yaml.SafeDumper, data: float) -> yaml.ScalarNode:
+    # 40.0 reads better as 40 in a file people edit; it loads back as a number either way.
+    if data.is_integer() and abs(data) < 1e15:
+        return dumper.represent_int(int(data))
+    return dumper.represent_float(data)
+
+
 _Dumper.add_representer(str, _str_representer)
+_Dumper.add_representer(float, _float_representer)
+
+
+def prune(data: Any) -> Any:
+    """Drop keys whose value is None, '' or {} (all defaults in our specs) to keep YAML readable."""
+    if isinstance(data, dict):
+        return {k: prune(v) for k, v in data.items() if v is not None and v != "" and v != {}}
+    if isinstance(data, list):
+        return [prune(v) for v in data]
+    return data
 
 
 def dumps(data: Any, header: str | None = None) -> str:

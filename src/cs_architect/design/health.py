@@ -435,3 +435,69 @@ def design_health(ctx: DesignContext, onboarding: HasMilestones) -> HealthSectio
             "Revisit the model at least once a year, and whenever pricing, plans or the product's value events change.",
         ],
     )
+
+
+def _edited(original: Figure, value: float, ref: str) -> Figure:
+    """Keep a figure's basis while its value is unchanged; an edited value is based on the edit."""
+    if original.value == value:
+        return original
+    return Figure(value=value, unit=original.unit, basis=[Basis(kind="input", ref=ref)])
+
+
+def with_model(section: HealthSection, model: HealthModel) -> HealthSection:
+    """The section re-derived from an edited ``health_model.yaml`` (what `csa render` shows).
+
+    Tables, formulas, the worked example, band ranges and data requirements follow the edited model;
+    band actions and the reasoning text stay as designed.
+    """
+    old_weights = {c.id: c.weight for c in section.categories}
+    categories = [
+        CategoryRow(
+            id=c.id,
+            name=CATEGORY_NAMES[c.id],
+            question=CATEGORY_QUESTIONS[c.id],
+            weight=_edited(old_weights[c.id], c.weight, f"health_model.yaml categories[{i}].weight")
+            if c.id in old_weights
+            else Figure(
+                value=c.weight, unit="%", basis=[Basis(kind="input", ref=f"health_model.yaml categories[{i}]")]
+            ),
+            formula=_formula(c),
+        )
+        for i, c in enumerate(model.categories)
+    ]
+    b = {band.id: band.min for band in model.bands}
+    ranges = {
+        "healthy": f"{b['healthy']:g} to 100",
+        "at_risk": f"{b['at_risk']:g} to below {b['healthy']:g}",
+        "critical": f"0 to below {b['at_risk']:g}",
+    }
+    bands = [
+        plan.model_copy(
+            update={
+                "range": ranges[plan.id],
+                "min": _edited(plan.min, b[plan.id], "health_model.yaml bands"),
+                "name": next(x.name for x in model.bands if x.id == plan.id),
+            }
+        )
+        for plan in section.bands
+    ]
+    signals = _signal_rows(model)
+    top = max(signals, key=lambda r: r.effective_weight)
+    tail = section.summary[section.summary.find(" It is tuned") :] if " It is tuned" in section.summary else ""
+    summary = (
+        f"{model.company}'s health score combines {len(signals)} signals in {len(model.categories)} categories, "
+        f"recalculated {model.cadence}; the heaviest single signal is {top.name.lower()} "
+        f"({top.effective_weight:g}% of the score).{tail}"
+    )
+    return section.model_copy(
+        update={
+            "summary": summary,
+            "model": model,
+            "categories": categories,
+            "signals": signals,
+            "calculation": _calculation(model),
+            "worked_example": _worked_example(model),
+            "bands": bands,
+            "data_requirements": data_requirements(model),
+        }
+    )

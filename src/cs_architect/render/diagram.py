@@ -1,8 +1,9 @@
 """The onboarding flow diagram: Mermaid source (always) and SVG through Graphviz ``dot`` (when installed).
 
-Both are drawn from the same milestones as ``operations.yaml``, so days agree everywhere. Labels
-come from user inputs and are escaped for each language (Mermaid entity codes, DOT quoted
-strings; ``dot`` XML-escapes them again in the SVG).
+Both draw the onboarding section's :class:`OnboardingFlow`, which is built from the same milestones as
+``operations.yaml``, so days agree everywhere. Labels come from user inputs and are escaped for each
+language (Mermaid entity codes; DOT quoted strings, which ``dot`` XML-escapes again in the SVG).
+Node ids are prefixed so that no milestone id can collide with a Mermaid keyword such as ``end``.
 """
 
 from __future__ import annotations
@@ -10,47 +11,28 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from dataclasses import dataclass
 
-from cs_architect.spec.operations import Milestone
+from cs_architect.design.onboarding import FlowNode, OnboardingFlow
 
-
-@dataclass(frozen=True)
-class FlowNode:
-    id: str
-    label: str
-    kind: str  # start | milestone | activation | fallback | end
+MAX_DETAIL = 110
 
 
-@dataclass(frozen=True)
-class Flow:
-    nodes: tuple[FlowNode, ...]
-    edges: tuple[tuple[str, str, str, bool], ...]  # (from, to, label, dashed)
+def _short(text: str, limit: int = MAX_DETAIL) -> str:
+    """The first clause of a long instruction, for a diagram box (the playbook has the full text)."""
+    first = text.split(";")[0].strip()
+    return first if len(first) <= limit else first[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def build_flow(milestones: list[Milestone], *, start_label: str, end_label: str) -> Flow:
-    """Start -> milestones in day order -> end; each milestone has a dashed branch to its fallback."""
-    nodes = [FlowNode("start", start_label, "start")]
-    edges: list[tuple[str, str, str, bool]] = []
-    prev = "start"
-    for i, m in enumerate(sorted(milestones, key=lambda m: (m.day, m.id))):
-        nid = f"m{i + 1}"
-        check = m.verification.text or (
-            f"{m.verification.count} x {m.verification.event}" if m.verification.event else m.verification.table
-        )
-        label = f"Day {m.day}: {m.name}\nverified: {check}\nowner: {m.owner}"
-        nodes.append(FlowNode(nid, label, "activation" if m.activation else "milestone"))
-        edges.append((prev, nid, "", False))
-        fid = f"f{i + 1}"
-        nodes.append(FlowNode(fid, f"Not reached by day {m.day}:\n{m.fallback}", "fallback"))
-        edges.append((nid, fid, "missed", True))
-        prev = nid
-    nodes.append(FlowNode("end", end_label, "end"))
-    edges.append((prev, "end", "", False))
-    return Flow(tuple(nodes), tuple(edges))
+def _lines(node: FlowNode) -> str:
+    parts = [node.label]
+    if node.detail:
+        parts.append(_short(node.detail) if node.kind == "fallback" else node.detail)
+    if node.owner and node.kind == "milestone":
+        parts.append(f"owner: {node.owner}")
+    return "\n".join(parts)
 
 
-def _wrap(text: str, width: int = 38) -> list[str]:
+def _wrap(text: str, width: int) -> list[str]:
     out: list[str] = []
     for para in text.split("\n"):
         line = ""
@@ -64,84 +46,88 @@ def _wrap(text: str, width: int = 38) -> list[str]:
     return out
 
 
-def _mermaid_text(text: str) -> str:
-    # Mermaid entity codes keep quotes, brackets and markup literal inside a quoted label.
-    repl = {
-        "&": "#amp;",
-        '"': "#quot;",
-        "<": "#lt;",
-        ">": "#gt;",
-        "#": "#35;",
-        "`": "#96;",
-        "[": "#91;",
-        "]": "#93;",
-        "{": "#123;",
-        "}": "#125;",
-        "|": "#124;",
-    }
-    lines = ["".join(repl.get(c, c) for c in line) for line in _wrap(text)]
-    return "<br/>".join(lines)
+def _kind(node: FlowNode) -> str:
+    return "activation" if node.activation else node.kind
 
 
-def to_mermaid(flow: Flow, title: str) -> str:
+_MERMAID_ENTITIES = {
+    "&": "#amp;",
+    '"': "#quot;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "#": "#35;",
+    "`": "#96;",
+    "[": "#91;",
+    "]": "#93;",
+    "{": "#123;",
+    "}": "#125;",
+    "|": "#124;",
+}
+
+
+def _mermaid_text(text: str, width: int = 40) -> str:
+    return "<br/>".join("".join(_MERMAID_ENTITIES.get(c, c) for c in line) for line in _wrap(text, width))
+
+
+def to_mermaid(flow: OnboardingFlow, title: str) -> str:
     shapes = {
-        "start": ('(["', '"])'),
+        "entry": ('(["', '"])'),
         "milestone": ('["', '"]'),
         "activation": ('[["', '"]]'),
         "fallback": ('>"', '"]'),
-        "end": ('(["', '"])'),
+        "done": ('(["', '"])'),
     }
-    lines = ["---", f"title: {_mermaid_text(title)}", "---", "flowchart TD"]
+    title_text = title.replace('"', "'")
+    lines = ["---", f'title: "{title_text}"', "---", "flowchart TD"]
     for n in flow.nodes:
-        left, right = shapes[n.kind]
-        lines.append(f"    {n.id}{left}{_mermaid_text(n.label)}{right}")
-    for a, b, label, dashed in flow.edges:
-        arrow = "-.->" if dashed else "-->"
-        lines.append(f"    {a} {arrow}{f'|{_mermaid_text(label)}|' if label else ''} {b}")
+        left, right = shapes[_kind(n)]
+        lines.append(f"    n_{n.id}{left}{_mermaid_text(_lines(n))}{right}")
+    arrows = {"next": "-->", "missed": "-.->", "retry": "-.->"}
+    for e in flow.edges:
+        label = f"|{_mermaid_text(e.label)}|" if e.label else ""
+        lines.append(f"    n_{e.source} {arrows[e.kind]}{label} n_{e.target}")
     lines += [
         "    classDef activation fill:#e6f4ea,stroke:#1e7b34,stroke-width:2px;",
         "    classDef fallback fill:#fff4e5,stroke:#b26a00;",
     ]
-    acts = [n.id for n in flow.nodes if n.kind == "activation"]
-    falls = [n.id for n in flow.nodes if n.kind == "fallback"]
-    if acts:
-        lines.append(f"    class {','.join(acts)} activation;")
-    if falls:
-        lines.append(f"    class {','.join(falls)} fallback;")
+    for cls in ("activation", "fallback"):
+        ids = [f"n_{n.id}" for n in flow.nodes if _kind(n) == cls]
+        if ids:
+            lines.append(f"    class {','.join(ids)} {cls};")
     return "\n".join(lines) + "\n"
 
 
 def _dot_text(text: str) -> str:
-    lines = [line.replace("\\", "\\\\").replace('"', '\\"') for line in _wrap(text, 34)]
-    return "\\n".join(lines)
+    return "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in _wrap(text, 34))
 
 
-def to_dot(flow: Flow, title: str) -> str:
-    style = {
-        "start": 'shape=oval, style="filled", fillcolor="#eef2ff"',
-        "milestone": 'shape=box, style="rounded,filled", fillcolor="#ffffff"',
-        "activation": 'shape=box, style="rounded,filled,bold", fillcolor="#e6f4ea", color="#1e7b34", penwidth=2',
-        "fallback": 'shape=note, style="filled", fillcolor="#fff4e5", color="#b26a00", fontsize=10',
-        "end": 'shape=oval, style="filled", fillcolor="#eef2ff"',
-    }
+_DOT_STYLE = {
+    "entry": 'shape=oval, style="filled", fillcolor="#eef2ff"',
+    "milestone": 'shape=box, style="rounded,filled", fillcolor="#ffffff"',
+    "activation": 'shape=box, style="rounded,filled,bold", fillcolor="#e6f4ea", color="#1e7b34", penwidth=2',
+    "fallback": 'shape=note, style="filled", fillcolor="#fff4e5", color="#b26a00", fontsize=10',
+    "done": 'shape=oval, style="filled", fillcolor="#eef2ff"',
+}
+_DOT_EDGE = {"next": "", "missed": 'style=dashed, color="#b26a00"', "retry": 'style=dotted, color="#b26a00"'}
+
+
+def to_dot(flow: OnboardingFlow, title: str) -> str:
     lines = [
         "digraph onboarding {",
-        f'  graph [rankdir=TB, fontname="Helvetica", labelloc=t, label="{_dot_text(title)}", nodesep=0.5];',
+        f'  graph [rankdir=TB, fontname="Helvetica", labelloc=t, label="{_dot_text(title)}", nodesep=0.4];',
         '  node [fontname="Helvetica", fontsize=11];',
         '  edge [fontname="Helvetica", fontsize=9];',
     ]
     for n in flow.nodes:
-        lines.append(f'  {n.id} [label="{_dot_text(n.label)}", {style[n.kind]}];')
-    for a, b, label, dashed in flow.edges:
-        attrs = []
-        if label:
-            attrs.append(f'label="{_dot_text(label)}"')
-        if dashed:
-            attrs.append('style=dashed, color="#b26a00"')
-        lines.append(f"  {a} -> {b}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
-    for a, b, _, dashed in flow.edges:
-        if dashed:
-            lines.append(f"  {{rank=same; {a}; {b};}}")
+        lines.append(f'  n_{n.id} [label="{_dot_text(_lines(n))}", {_DOT_STYLE[_kind(n)]}];')
+    for e in flow.edges:
+        attrs = [a for a in (f'label="{_dot_text(e.label)}"' if e.label else "", _DOT_EDGE[e.kind]) if a]
+        if e.kind == "retry":
+            attrs.append("constraint=false")
+        lines.append(f"  n_{e.source} -> n_{e.target}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";")
+    for e in flow.edges:
+        if e.kind == "missed":
+            lines.append(f"  {{rank=same; n_{e.source}; n_{e.target};}}")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -157,6 +143,5 @@ def to_svg(dot_source: str) -> str | None:
         return None
     result = subprocess.run([exe, "-Tsvg"], input=dot_source.encode(), capture_output=True, check=True)
     svg = result.stdout.decode("utf-8")
-    # Drop the generator comment (carries the Graphviz version) so files compare across machines.
-    svg = re.sub(r"<!-- Generated by graphviz[^>]*-->\n", "", svg)
-    return svg
+    # Drop the generator comment (it names the Graphviz version) so files compare across machines.
+    return re.sub(r"<!-- Generated by graphviz[^>]*-->\n", "", svg)
