@@ -1,0 +1,55 @@
+"""`csa demo-data` as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import EXAMPLES
+
+CSA = [sys.executable, "-m", "cs_architect"]
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*CSA, *map(str, args)], capture_output=True, text=True)
+
+
+def test_demo_data_writes_tables_and_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "data"
+    r = run(
+        "demo-data",
+        out,
+        "--inputs",
+        EXAMPLES / "tallyhive",
+        "--accounts",
+        "40",
+        "--months",
+        "6",
+        "--events",
+        "5000",
+        "--end",
+        "2026-03-01",
+        "--seed",
+        "2",
+        "--tables",
+        "events,users",
+    )
+    assert r.returncode == 0, r.stderr
+    assert "events" in r.stdout and "rows" in r.stdout
+    assert sorted(p.name for p in out.iterdir()) == [
+        "accounts.parquet",
+        "events.parquet",
+        "manifest.json",
+        "users.parquet",
+    ]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["company"] == "Tallyhive" and manifest["end"] == "2026-03-01"
+
+
+def test_demo_data_errors_are_messages(tmp_path: Path) -> None:
+    r = run("demo-data", tmp_path / "x", "--inputs", tmp_path / "missing", "--end", "2026-03-01")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "no such file" in r.stderr
+    r = run("demo-data", tmp_path / "x", "--inputs", EXAMPLES / "shiftwise", "--tables", "events,bogus")
+    assert r.returncode == 2 and "bogus" in r.stderr
