@@ -89,7 +89,7 @@ def test_shiftwise_warnings_name_its_own_things(shiftwise: Project, make_ctx: Ma
     section, _ = churn(make_ctx, shiftwise)
     champion = warning(section, "champion_left")
     assert champion.condition.kind == "active_role_users" and champion.condition.params == {"roles": ["champion"]}
-    assert "Operations manager" in champion.name and "Head of workforce management" in champion.name
+    assert "Operations manager" in champion.condition.text and "Head of workforce management" in champion.condition.text
     stopped = warning(section, "value_event_stopped")
     assert stopped.condition.params["events"] == ["shift.clocked"]  # the fastest-paced value event
     assert stopped.condition.params["window_days"] == 7  # used daily
@@ -239,3 +239,54 @@ def test_churn_section_renders(shiftwise: Project, make_ctx: MakeCtx) -> None:
     ):
         assert needle in text, needle
     assert text.count("\n| ") >= 10 + 8 + 7
+
+
+# --- owners and deadlines agree with the health bands ----------------------------------------------
+def test_warning_deadlines_are_the_band_response_days(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    section, _ = churn(make_ctx, shiftwise)  # guided + high-touch
+    tiers = ("guided", "high_touch")
+    for w in section.early_warnings:
+        if w.owner.startswith(TOUCH_OWNERS["guided"]) and w.severity in ("critical", "at_risk"):
+            assert w.within_hours == 24 * min(BAND_RESPONSE_DAYS[w.severity][t] for t in tiers), w.id
+    rows = {r.owner: r for r in section.response_times}
+    assert rows[TOUCH_OWNERS["guided"]].at_risk_days == BAND_RESPONSE_DAYS["at_risk"]["guided"]
+    assert rows[TOUCH_OWNERS["high_touch"]].critical_days == BAND_RESPONSE_DAYS["critical"]["high_touch"]
+    assert warning(section, "health_drop").owner == "Pooled CSM or Named CSM, by the account's tier"
+    # Guided alone: its own (slower) deadline, and one owner.
+    guided_only = [s.model_copy(update={"acv": Range(min=20000, max=30000)}) for s in shiftwise.personas.segments]
+    alone, _ = churn(make_ctx, edit(shiftwise, "personas", segments=guided_only))
+    drop = warning(alone, "health_drop")
+    assert drop.owner == TOUCH_OWNERS["guided"] and drop.within_hours == 24 * BAND_RESPONSE_DAYS["at_risk"]["guided"]
+    assert [r.tier for r in alone.response_times] == ["Guided"]
+
+
+def test_renewal_warning_opens_with_the_earliest_renewal_kickoff(
+    shiftwise: Project, make_ctx: MakeCtx, edit: Edit
+) -> None:
+    segments = list(shiftwise.personas.segments)
+    segments[1] = segments[1].model_copy(update={"acv": Range(min=150000, max=250000)})  # enterprise band
+    section, ctx = churn(make_ctx, edit(shiftwise, "personas", segments=segments))
+    c = warning(section, "renewal_at_risk").condition
+    assert c.value == ctx.benchmarks["renewal_kickoff_enterprise"].median == 120
+
+
+def test_heartbeat_is_the_routine_value_event_or_the_billed_usage(
+    shiftwise: Project, make_ctx: MakeCtx, edit: Edit
+) -> None:
+    section, _ = churn(make_ctx, shiftwise)
+    assert warning(section, "value_event_stopped").condition.params["events"] == ["shift.clocked"]
+    # Twice is a one-off (two people joining), not a routine: the billed usage event takes over.
+    twice = [v.model_copy(update={"count": min(v.count, 2)}) for v in shiftwise.brief.value_events]
+    usage = usage_priced(edit(shiftwise, "brief", value_events=twice), edit)
+    section, _ = churn(make_ctx, usage)
+    stopped = warning(section, "value_event_stopped")
+    assert stopped.condition.params["events"] == ["shift.clocked"] and stopped.name == "Billed clocked shifts stopped"
+
+
+def test_card_payment_owner_is_the_csm_of_card_paying_tiers(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    section, _ = churn(make_ctx, shiftwise)  # Team (guided) pays by card, Business (high-touch) by invoice
+    assert warning(section, "payment_failed").owner == "Finance (billing); the Pooled CSM from dunning day 7"
+    day7 = next(s for s in section.dunning.steps if s.day == 7)
+    assert day7.owner == TOUCH_OWNERS["guided"]
+    collections = next(s for s in section.dunning.collections_steps if s.day == 30)
+    assert collections.owner == f"{TOUCH_OWNERS['high_touch']} and the finance lead"

@@ -100,12 +100,71 @@ def test_usage_pricing_gives_usage_limit_triggers(shiftwise: Project, make_ctx: 
     team = trigger(section, "usage_limit_team")
     assert team.condition.kind == "value_event_frequency"
     assert team.condition.params == {"window_days": 30, "events": ["shift.clocked"]}
-    assert team.condition.value == 4000  # 80% of 5,000 a month
+    # Team (10 USD a month, 5,000 included, 0.05 overage) -> Business (180 USD a year = 15 a month):
+    # the overage has covered 80% of the 5 USD gap at 5,000 + 0.8 x 5 / 0.05 = 5,080; break-even at 5,100.
+    assert team.condition.value == 5080
+    assert "5,100" in team.offer and "Business" in team.offer and "overage" in team.offer
     assert any(b.ref.endswith("plans[0].included_usage") for b in team.basis)
-    assert "overage" in team.offer
+    assert any(b.ref.endswith("plans[1].price") for b in team.basis)
     business = trigger(section, "usage_limit_business")
-    assert business.condition.value == round(0.8 * 120_000 / 12)  # annual limit paced per month
+    assert business.condition.value == round(0.8 * 120_000 / 12)  # annual cap paced per month
+    assert business.offer == "Agree a custom plan"  # nothing above the top plan
     assert any(b.ref.endswith("plans[1].usage_limit") for b in business.basis)
+
+
+def test_break_even_follows_prices(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    project = usage_priced(shiftwise, edit)
+    assert project.pricing is not None
+    team, business = project.pricing.plans
+    dearer = edit(project, "pricing", plans=[team, business.model_copy(update={"price": 300})])
+    base, _ = expansion(make_ctx, project)
+    moved, _ = expansion(make_ctx, dearer)
+    # a dearer plan above moves the point where it pays off: 5,000 + 0.8 x (25 - 10) / 0.05 = 5,240
+    assert (
+        trigger(moved, "usage_limit_team").condition.value == 5240 > trigger(base, "usage_limit_team").condition.value
+    )
+    top = edit(project, "pricing", plans=[team])
+    alone, _ = expansion(make_ctx, top)
+    only = trigger(alone, "usage_limit_team")
+    assert only.condition.value == 4000  # top plan: 80% of the allowance, before overage starts
+    assert only.offer.startswith("Agree a committed volume")
+
+
+def test_free_plan_cap_prompts_from_day_0_in_the_product(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    project = usage_priced(shiftwise, edit)
+    assert project.pricing is not None
+    team, business = project.pricing.plans
+    free = team.model_copy(
+        update={
+            "id": "free",
+            "name": "Free",
+            "price": 0,
+            "overage_price": None,
+            "usage_limit": 500,
+            "included_usage": 500,
+        }
+    )
+    small = edit(with_acv(project, "growth", 2000, 6000), "brief", sales_motion="product-led")
+    section, ctx = expansion(make_ctx, edit(small, "pricing", plans=[free, team, business]))
+    cap = trigger(section, "usage_limit_free")
+    assert cap.not_before_day == 0 and "cap_prompt_any_day" in ctx.assumptions
+    assert cap.offer.startswith("Move to Team")  # a paid plan is above a free one
+    assert section.cap_prompt_day is not None and "day 0" in section.summary
+    assert {t.not_before_day for t in section.triggers if t.id != "usage_limit_free"} == {30}
+    # the same cap on a segment a person sells to keeps the no-pitch window
+    managed, ctx2 = expansion(make_ctx, edit(project, "pricing", plans=[free, team, business]))
+    assert trigger(managed, "usage_limit_free").not_before_day == 30
+    assert "cap_prompt_any_day" not in ctx2.assumptions
+
+
+def test_plans_without_allowance_watch_growth(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    project = usage_priced(shiftwise, edit)
+    assert project.pricing is not None
+    team, business = project.pricing.plans
+    open_ended = business.model_copy(update={"usage_limit": None})
+    section, _ = expansion(make_ctx, edit(project, "pricing", plans=[team, open_ended]))
+    growth = trigger(section, "usage_growth")
+    assert growth.segments == ["regional"] and "Business" in growth.offer
 
 
 def test_usage_pricing_without_limits_watches_growth(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
@@ -148,6 +207,17 @@ def test_add_on_cross_sell_follows_the_feature_event(shiftwise: Project, make_ct
     assert not [t for t in without.triggers if t.id.startswith("add_on_")]
 
 
+def test_add_on_metering_an_included_feature_is_not_cross_sold(
+    shiftwise: Project, make_ctx: MakeCtx, edit: Edit
+) -> None:
+    assert shiftwise.pricing is not None
+    team, business = shiftwise.pricing.plans
+    everywhere = team.model_copy(update={"features": [*team.features, "labour_forecast"]})
+    section, _ = expansion(make_ctx, edit(shiftwise, "pricing", plans=[everywhere, business]))
+    assert not [t for t in section.triggers if t.id.startswith("add_on_")]
+    assert any("Labour forecasting" in n and "every plan" in n for n in section.notes)
+
+
 def test_higher_plan_features_become_cross_sell(shiftwise: Project, make_ctx: MakeCtx) -> None:
     section, _ = expansion(make_ctx, shiftwise)
     payroll = trigger(section, "payroll_export_demand_team")
@@ -182,12 +252,13 @@ def test_owners_and_motion_follow_the_touch_model(shiftwise: Project, make_ctx: 
     assert [m.model for m in section.motions] == ["sales_assist", "csm_led"]
     small, _ = expansion(make_ctx, edit(with_acv(shiftwise, "growth", 2000, 6000), "brief", sales_motion="product-led"))
     assert small.motions[0].model == "self_serve_in_app"
-    assert trigger(small, "seat_limit_team").owner.startswith("Product")
+    assert trigger(small, "seat_limit_team").owner.startswith("Digital CS programme")
     sales_led, _ = expansion(
         make_ctx, edit(with_acv(shiftwise, "growth", 2000, 6000), "brief", sales_motion="sales-led")
     )
     assert sales_led.motions[0].model == "sales_assist"
     assert "Account executive" in sales_led.motions[1].closes
+    assert [m.name for m in section.motions] == ["Sales-assisted", "CSM-led"]
 
 
 @pytest.mark.parametrize("metric", ["seat", "usage", "flat", "hybrid", None])

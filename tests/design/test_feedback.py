@@ -130,3 +130,25 @@ def test_render(shiftwise: Project, make_ctx: MakeCtx) -> None:
         "Regional chains",
     ):
         assert needle in text
+
+
+def test_quiet_period_only_for_segments_with_a_renewal_date(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    section, _ = feedback(make_ctx, shiftwise)
+    assert section.nps.quiet_applies_to == "Growing multi-site operators and Regional chains"
+    assert section.nps.no_renewal_date == ""
+    assert shiftwise.pricing is not None
+    team, business = shiftwise.pricing.plans
+    monthly = edit(shiftwise, "pricing", plans=[team.model_copy(update={"contract_months": 1}), business])
+    changed, _ = feedback(make_ctx, monthly)
+    assert changed.nps.quiet_applies_to == "Regional chains"
+    assert changed.nps.no_renewal_date == "Growing multi-site operators"
+    assert "renews month to month" in render_section("feedback", changed)
+
+
+def test_company_nps_target_blends_the_segments(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, ctx = feedback(make_ctx, with_acv(shiftwise, "growth", 2000, 6000))
+    by = {t.segment: t.target.value for t in section.nps.targets}
+    weights = {p.id: p.segment.expected_accounts for p in ctx.segments}
+    expected = sum(by[k] * w for k, w in weights.items()) / sum(weights.values())
+    assert by["growth"] != by["regional"]  # smb and mid-market medians differ
+    assert by["all"] == round(expected) and min(by["growth"], by["regional"]) <= by["all"] <= max(by.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,14 +13,20 @@ from hypothesis import strategies as st
 
 from cs_architect.design.context import DesignContext
 from cs_architect.design.health import HealthSection, design_health
+from cs_architect.design.health_facts import health_facts
+from cs_architect.design.health_support import calendar_hours, sla_tier
 from cs_architect.design.onboarding import design_onboarding
+from cs_architect.design.support import design_support
+from cs_architect.inputs import load_project
 from cs_architect.inputs.personas import Range
 from cs_architect.inputs.project import Project
 from cs_architect.render.markdown import render_section
+from cs_architect.spec.basis import Basis, Figure
 from cs_architect.spec.health_model import HealthModel, LinearScoring
 from cs_architect.spec.operations import Milestone, Verification
 from cs_architect.spec.signals import CATEGORIES, DEFAULT_CATEGORY_WEIGHTS, SIGNAL_KINDS
 
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 Edit = Callable[..., Project]
 MakeCtx = Callable[..., DesignContext]
 
@@ -242,24 +249,66 @@ def test_support_load_follows_pricing(shiftwise: Project, make_ctx: MakeCtx, edi
 
 
 def test_sla_hours_follow_the_main_tier(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
-    guided, _ = health(make_ctx, shiftwise)  # growth (guided) has most accounts: standard ladder, business hours
+    # Growing multi-site operators (guided) have most accounts: the guided tier's targets, P1 in minutes
+    # (clock time), P2-P4 in business hours converted at 24 / 10 support hours a day (08:00-18:00).
+    guided, ctx = health(make_ctx, shiftwise)
     assert signal(guided.model, "first_response_sla").params["sla_hours"] == {
-        "urgent": 12,
-        "high": 24,
-        "normal": 48,
-        "low": 120,
+        "urgent": 1.0,
+        "high": 9.6,
+        "normal": 19.2,
+        "low": 38.4,
     }
+    assert "sla_standard_ladder" not in ctx.assumptions  # no ladder of its own any more
     big = [shiftwise.personas.segments[0].model_copy(update={"expected_accounts": 5}), shiftwise.personas.segments[1]]
     round_clock = edit(edit(shiftwise, "personas", segments=big), "brief", support_hours="24x7")
     high, ctx = health(make_ctx, round_clock)
     assert signal(high.model, "first_response_sla").params["sla_hours"] == {
-        "urgent": 1,
-        "high": 4,
-        "normal": 8,
-        "low": 16,
+        "urgent": 0.5,
+        "high": 1,
+        "normal": 4,
+        "low": 8,
     }
     assert "sla_p1_high_touch" in ctx.benchmarks_used
     assert "sla_business_to_calendar_hours" not in ctx.assumptions
+
+
+@pytest.mark.parametrize("example", ["shiftwise", "pipestream", "vaultline", "posthog"])
+@pytest.mark.parametrize("support_hours", [None, "24x7, every day of the year"])
+def test_sla_hours_agree_with_the_support_section(
+    example: str, support_hours: str | None, make_ctx: MakeCtx, edit: Edit
+) -> None:
+    project = load_project(EXAMPLES / example)
+    if support_hours is not None:
+        project = edit(project, "brief", support_hours=support_hours)
+    ctx = make_ctx(project)
+    onboarding = design_onboarding(ctx)
+    section = design_health(ctx, onboarding)
+    support = design_support(ctx)
+    tier = sla_tier(health_facts(ctx, onboarding.milestones))
+    sla = support.tier(tier)
+    assert sla is not None
+    hours = signal(section.model, "first_response_sla").params["sla_hours"]
+    # The same targets, through the one business-hours -> clock-hours conversion ...
+    assert hours == {s.data_value: calendar_hours(ctx, s.first_response)[0] for s in sla.slas}
+    if support_hours is not None:  # ... which is the identity when support never closes
+        assert hours == support.sla_hours(tier)
+    else:
+        assert all(hours[p] >= h for p, h in support.sla_hours(tier).items())
+
+
+def test_business_hours_convert_by_the_support_day(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    given = [Basis(kind="assumption", ref="given")]
+    four = Figure(value=4, unit="business hours", basis=given)
+    ten_hour_day = make_ctx(shiftwise)  # 08:00-18:00
+    assert calendar_hours(ten_hour_day, four)[0] == pytest.approx(9.6)
+    unknown = make_ctx(edit(shiftwise, "brief", support_hours=None))
+    hours, basis = calendar_hours(unknown, four)
+    assert hours == 12 and basis[0].ref == "sla_business_to_calendar_hours"
+    severity_one_only = make_ctx(
+        edit(shiftwise, "brief", support_hours="24x7 for severity 1; business hours otherwise")
+    )
+    assert calendar_hours(severity_one_only, four)[0] == 12  # business hours still close at night
+    assert calendar_hours(unknown, Figure(value=30, unit="minutes", basis=given))[0] == 0.5
 
 
 def test_ticket_csat_anchors_on_the_benchmark_median(shiftwise: Project, make_ctx: MakeCtx) -> None:
@@ -400,3 +449,41 @@ def test_health_section_renders(shiftwise: Project, make_ctx: MakeCtx) -> None:
     ):
         assert needle in text
     assert "Operations manager" in text  # the champion from personas
+
+
+def test_routine_needs_three_repeats(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    # 'Staff clocking in' 20 times by day 30 is a routine; 2 times is a one-off, so no pace is read from it.
+    twice = [v.model_copy(update={"count": min(v.count, 2)}) for v in shiftwise.brief.value_events]
+    section, ctx = health(make_ctx, edit(shiftwise, "brief", value_events=twice))
+    assert section.usage_cadence == "weekly" and "usage_cadence_weekly" in ctx.assumptions
+    three = [v.model_copy(update={"count": 3 if v.id == "staff_clocking" else v.count}) for v in twice]
+    section, _ = health(make_ctx, edit(shiftwise, "brief", value_events=three))
+    assert section.usage_cadence == "monthly"  # 3 by day 30: 0.1 a day
+
+
+def test_coverage_lost_without_a_table_is_its_signals_weight(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = health(make_ctx, shiftwise)
+    shares = {r.id: r.effective_weight for r in section.signals}
+    for req in section.data_requirements:
+        if req.required:
+            continue
+        assert req.coverage_loss == pytest.approx(sum(shares[s] for s in req.signals), abs=0.05)
+        assert f"coverage drops by {req.coverage_loss:g} points" in req.if_missing
+    tickets = next(r for r in section.data_requirements if r.table == "tickets")
+    assert tickets.coverage_loss == 15  # the whole support category
+
+
+def test_active_users_wording_follows_the_pricing_metric(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    seat, _ = health(make_ctx, shiftwise)
+    usage, _ = health(make_ctx, usage_priced(shiftwise, edit))
+    assert signal(seat.model, "active_user_ratio").name == "Active users as a share of seats"
+    active = signal(usage.model, "active_user_ratio")
+    assert active.name == "Active users as a share of all users" and "seats nobody uses" not in active.why
+
+
+def test_summary_names_the_rhythm_tenure_sla_tier_and_owners(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = health(make_ctx, shiftwise)
+    assert "daily use of Shiftwise" in section.summary
+    assert "until day 14 (activation)" in section.summary
+    assert "first-response targets of the guided tier" in section.summary
+    assert "Pooled CSM for Growing multi-site operators; Named CSM for Regional chains" in section.summary

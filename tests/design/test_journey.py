@@ -7,7 +7,7 @@ import re
 import pytest
 
 from cs_architect.design.journey import DayWindow, JourneySection, design_journey
-from cs_architect.design.motions import AUTOMATION, EXEC_SPONSOR, NAMED_CSM, POOLED_CSM
+from cs_architect.design.motions import DIGITAL_CS, EXEC_SPONSOR, NAMED_CSM, POOLED_CSM
 from cs_architect.design.touchpoints import PLAYS
 from cs_architect.inputs.personas import Range
 from cs_architect.render.markdown import render_section
@@ -86,10 +86,10 @@ def test_product_led_signup_is_self_serve_sign_up(shiftwise, make_ctx, edit):
     growth = [c for c in signup.entry if c.segments == ["growth"]]
     assert _texts(growth) == ["Account created through self-serve sign-up on the Team plan, starting a 14-day trial"]
     assert growth[0].basis[0].ref.startswith("pricing.yaml:")
-    assert {tp.owner for tp in _touch(section, "signup", "growth")} == {AUTOMATION, POOLED_CSM}
+    assert {tp.owner for tp in _touch(section, "signup", "growth")} == {DIGITAL_CS, POOLED_CSM}
     # the high-touch segment still arrives through the handoff
     assert _touch(section, "signup", "regional")[0].owner == "Account executive"
-    assert section.ownership[0].owners["signup"] == AUTOMATION
+    assert section.ownership[0].owners["signup"] == DIGITAL_CS
     assert section.ownership[1].owners["signup"] == "Account executive"
 
 
@@ -98,11 +98,11 @@ def test_touchpoints_follow_the_touch_model(shiftwise, make_ctx, edit):
     # growth becomes self-serve (ACV 2-6k) in a product-led company: automated only
     project = _acv(edit(shiftwise, "brief", sales_motion="product-led"), edit, 0, 2_000, 6_000)
     section = design_journey(make_ctx(project))
-    assert {tp.owner for tp in _touch(section, "onboarding", "growth")} == {AUTOMATION}
+    assert {tp.owner for tp in _touch(section, "onboarding", "growth")} == {DIGITAL_CS}
     assert {tp.channel for tp in _touch(section, "onboarding", "growth")} <= {"in-app", "email"}
     # guided (shiftwise growth): pooled CSM plus automation
     section = design_journey(make_ctx(shiftwise))
-    assert {tp.owner for tp in _touch(section, "onboarding", "growth")} == {AUTOMATION, POOLED_CSM}
+    assert {tp.owner for tp in _touch(section, "onboarding", "growth")} == {DIGITAL_CS, POOLED_CSM}
     # high touch (shiftwise regional): named CSM, kickoff, executive sponsor
     regional = _touch(section, "onboarding", "regional")
     assert {tp.owner for tp in regional} == {NAMED_CSM, EXEC_SPONSOR}
@@ -222,12 +222,15 @@ def test_journey_is_deterministic_and_specific(shiftwise, make_ctx):
 def test_render_journey(shiftwise, make_ctx):
     text = render_section("journey", design_journey(make_ctx(shiftwise)))
     assert text.startswith("## Customer journey\n")
-    assert "| Growing multi-site operators | guided | sales handoff | Account executive | Pooled CSM |" in text
-    assert "| **Onboarding** |" in text
+    assert "| Growing multi-site operators | Guided | sales handoff | Account executive | Pooled CSM |" in text
+    assert "### 2. Onboarding" in text and "\n- Handoff accepted and the kickoff booked\n" in text
     assert (
-        "| Onboarding | Regional chains | Executive sponsor joins the kickoff | meeting | Executive sponsor | day 3"
+        "|  | Executive sponsor joins the kickoff | meeting | Head of Customer Success (executive sponsor) | day 3"
         in text
     )
+    # Criteria and risks are lists, not semicolon-joined table cells.
+    assert "- *Regional chains:* The Named CSM accepts the handoff" in text
+    assert not any(line.startswith("| **") for line in text.splitlines())
     assert "B:renewal\\_kickoff\\_standard" in text
     width = None
     for line in text.splitlines():
@@ -241,5 +244,103 @@ def test_render_journey(shiftwise, make_ctx):
 
 def test_render_product_led_journey(shiftwise, make_ctx, edit):
     text = render_section("journey", design_journey(make_ctx(edit(shiftwise, "brief", sales_motion="product-led"))))
-    assert "| Growing multi-site operators | guided | self-serve sign-up | Lifecycle automation |" in text
+    assert "| Growing multi-site operators | Guided | self-serve sign-up | Digital CS programme |" in text
     assert "Account created through self-serve sign-up on the Team plan, starting a 14-day trial" in text
+
+
+# --- consistency with onboarding, contract terms, role names -------------------------------------
+def _value_events(project, **days):
+    return [v.model_copy(update={"target_day": days.get(v.id, v.target_day)}) for v in project.brief.value_events]
+
+
+def test_onboarded_day_is_the_last_milestone_as_in_onboarding(shiftwise, make_ctx, edit):
+    from cs_architect.design.onboarding import design_onboarding
+
+    ctx = make_ctx(shiftwise)
+    section, onboarding = design_journey(ctx), design_onboarding(ctx)
+    last = onboarding.milestones[-1].day
+    assert f"Onboarded (by day {last})" in _texts(_stage(section, "expansion").entry)[0]
+    assert all(f"onboarded by day {last}" in m.description for m in onboarding.motions)
+    # Activation as the last milestone: onboarded on the activation day, and the breadth risk waits for
+    # the full-onboarding benchmark instead of the activation day.
+    late = edit(shiftwise, "brief", value_events=_value_events(shiftwise, first_rota_published=60))
+    section = design_journey(make_ctx(late))
+    assert "Onboarded (by day 60)" in _texts(_stage(section, "expansion").entry)[0]
+    assert _texts(_stage(section, "activation").exit) == [
+        "Onboarded on day 60: 'First rota published to staff' is the last onboarding milestone"
+    ]
+    breadth = next(r for r in _stage(section, "activation").risks if r.text.startswith("None of"))
+    assert breadth.text.endswith("used by day 100") and breadth.basis[0].ref == "onboarding_full_days"
+
+
+def test_month_to_month_segments_renew_at_every_charge(shiftwise, make_ctx, edit):
+    assert shiftwise.pricing is not None
+    plans = [p.model_copy(update={"contract_months": None}) for p in shiftwise.pricing.plans]
+    monthly = edit(shiftwise, "pricing", contract_months=1, plans=plans)
+    section = design_journey(make_ctx(monthly))
+    assert "Every segment runs month to month: every monthly charge is a renewal." in section.summary
+    assert "Renewal work starts" not in section.summary
+    renewal = _stage(section, "renewal")
+    assert all(e.text.startswith("Month to month on ") for e in renewal.entry)
+    assert "Cancellation or downgrade started" in _texts(renewal.risks)
+    assert not any("uplift" in r for r in _texts(renewal.risks))
+    windows = {tp.window.anchor for t in renewal.touchpoints for tp in t.touchpoints}
+    assert windows == {"charge", "trigger"}
+    assert all("renewal window" not in e.text for e in _stage(section, "expansion").exit)
+    # The annual contract keeps the 90-day renewal window.
+    annual = design_journey(make_ctx(shiftwise))
+    assert all(e.text.startswith("90 days before the renewal date") for e in _stage(annual, "renewal").entry)
+
+
+def test_routine_value_event_drives_the_expansion_risk(shiftwise, make_ctx, edit):
+    risks = _texts(_stage(design_journey(make_ctx(shiftwise)), "expansion").risks)
+    assert "'Staff clocking in through the app' happening less often month over month" in risks
+    # 'First rota published' happens once; with no event expected 3+ times there is no routine to watch.
+    events = [v.model_copy(update={"count": 1}) for v in shiftwise.brief.value_events]
+    risks = _texts(_stage(design_journey(make_ctx(edit(shiftwise, "brief", value_events=events))), "expansion").risks)
+    assert not any("less often" in r for r in risks)
+
+
+def test_summary_names_every_segment_and_groups_them(shiftwise, make_ctx, edit):
+    section = design_journey(make_ctx(shiftwise))
+    assert section.summary.startswith(
+        "Shiftwise: Both segments (Growing multi-site operators and Regional chains) arrive through the sales handoff."
+    )
+    mixed = design_journey(make_ctx(edit(shiftwise, "brief", sales_motion="product-led")))
+    assert "Growing multi-site operators arrives through self-serve sign-up." in mixed.summary
+    assert "Regional chains arrives through the sales handoff." in mixed.summary
+
+
+ROLE_WORDS = ("Lifecycle automation", "scaled CS", "Head of CS", "CS lead reviews", "with the CS lead", "CS lead hold")
+
+
+@pytest.mark.parametrize("example", ["shiftwise", "pipestream", "vaultline", "posthog"])
+def test_one_name_per_role_across_the_four_sections(example, make_ctx):
+    from pathlib import Path
+
+    from cs_architect.design.churn import design_churn
+    from cs_architect.design.cs_team import CSM_ROLE, HEAD_OF_CS, seller_title
+    from cs_architect.design.health import design_health
+    from cs_architect.design.onboarding import design_onboarding
+    from cs_architect.inputs import load_project
+
+    ctx = make_ctx(load_project(Path(__file__).resolve().parents[2] / "examples" / example))
+    journey, onboarding = design_journey(ctx), design_onboarding(ctx)
+    health = design_health(ctx, onboarding)
+    churn = design_churn(ctx, health)
+    roles = {*CSM_ROLE.values(), EXEC_SPONSOR, seller_title(ctx)}
+    owners = {tp.owner for st in journey.stages for t in st.touchpoints for tp in t.touchpoints}
+    owners |= {o for row in journey.ownership for o in row.owners.values()}
+    owners |= {m.lead for m in onboarding.motions}
+    owners |= {a.owner for b in health.bands for a in b.actions}
+    owners |= {i.owner for i in churn.interventions} | {r.owner for r in churn.response_times}
+    assert {o.removesuffix(", with sales for upgrades") for o in owners} <= roles
+    for m in onboarding.milestones:
+        assert set(m.owner.split(" / ")) <= set(CSM_ROLE.values())
+    assert HEAD_OF_CS in EXEC_SPONSOR
+    text = "\n".join(
+        render_section(name, s)
+        for name, s in (("journey", journey), ("onboarding", onboarding), ("health", health), ("churn", churn))
+    )
+    for word in ROLE_WORDS:
+        assert word not in text, word

@@ -14,7 +14,7 @@ from cs_architect.benchmarks import Benchmark
 from cs_architect.design.context import DesignContext
 from cs_architect.design.milestones import build_milestones
 from cs_architect.design.motions import (
-    AUTOMATION,
+    DIGITAL_CS,
     NAMED_CSM,
     POOLED_CSM,
     csm_role,
@@ -248,11 +248,11 @@ def test_milestone_invariants(shiftwise, days, act, motion):
 def test_product_led_onboards_by_automation_sales_led_by_kickoff(shiftwise, make_ctx, edit):
     plg = design_onboarding(make_ctx(edit(shiftwise, "brief", sales_motion="product-led")))
     slg = design_onboarding(make_ctx(edit(shiftwise, "brief", sales_motion="sales-led")))
-    assert plg.milestones[0].id == "workspace_setup" and plg.milestones[0].owner == AUTOMATION
+    assert plg.milestones[0].id == "workspace_setup" and plg.milestones[0].owner == DIGITAL_CS
     assert slg.milestones[0].id == "kickoff"
     plg_act = next(m for m in plg.milestones if m.activation)
     slg_act = next(m for m in slg.milestones if m.activation)
-    assert AUTOMATION in plg_act.owner and AUTOMATION not in slg_act.owner
+    assert DIGITAL_CS in plg_act.owner and DIGITAL_CS not in slg_act.owner
     assert "In-app checklist" in plg_act.automation and "lifecycle email" in plg_act.automation
     assert "In-app checklist" not in slg_act.automation and "CRM task" in slg_act.automation
     assert "pooled CSM emails" in plg_act.fallback
@@ -348,7 +348,7 @@ def test_render_product_led_onboarding(shiftwise, make_ctx, edit):
         "onboarding", design_onboarding(make_ctx(edit(shiftwise, "brief", sales_motion="product-led")))
     )
     assert "| 0 *(A:self\\_serve\\_setup\\_day; B:ttv\\_plg\\_days)* | Workspace set up |" in text
-    assert "| Growing multi-site operators | guided | self-serve sign-up | automated | Lifecycle automation |" in text
+    assert "| Growing multi-site operators | Guided | self-serve sign-up | automated | Digital CS programme |" in text
     _assert_tables_well_formed(text)
 
 

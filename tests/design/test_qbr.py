@@ -11,6 +11,7 @@ from cs_architect.design.context import DesignContext
 from cs_architect.design.qbr import CADENCE_DAYS, QbrSection, design_qbr
 from cs_architect.design.support import design_support
 from cs_architect.inputs.personas import Range
+from cs_architect.inputs.pricing import Plan
 from cs_architect.inputs.project import Project
 from cs_architect.render.markdown import render_section
 
@@ -132,3 +133,49 @@ def test_render(shiftwise: Project, make_ctx: MakeCtx) -> None:
         "A:review\\_cadence",
     ):
         assert needle in text
+
+
+def test_renewal_item_follows_the_tier_window_and_the_contract(
+    shiftwise: Project, make_ctx: MakeCtx, edit: Edit
+) -> None:
+    section, ctx = qbr(make_ctx, shiftwise)
+    item = next(a for a in section.agenda if a.topic == "Renewal and expansion")
+    standard = ctx.benchmarks["renewal_kickoff_standard"].median
+    enterprise = ctx.benchmarks["renewal_kickoff_enterprise"].median
+    assert f"{enterprise:.0f} days (QBR)" in item.content and f"{standard:.0f} days (business review)" in item.content
+    assert {b.ref for b in item.basis} == {"renewal_kickoff_standard", "renewal_kickoff_enterprise"}
+    # month-to-month plans have no renewal date: the item talks about the plan and the bill instead
+    monthly, _ = qbr(make_ctx, edit(shiftwise, "pricing", contract_months=1, plans=_monthly(shiftwise)))
+    topics = [a.topic for a in monthly.agenda]
+    assert "Renewal and expansion" not in topics and "Plan and expansion" in topics
+
+
+def _monthly(project: Project) -> list[Plan]:
+    assert project.pricing is not None
+    return [p.model_copy(update={"contract_months": None}) for p in project.pricing.plans]
+
+
+def test_summary_explains_the_guided_format_by_the_csm_book(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = qbr(make_ctx, shiftwise)
+    assert "58 Growing multi-site operators accounts means 116 one-to-one reviews a year, within the 130" in (
+        section.summary
+    )
+    pooled, _ = qbr(make_ctx, with_acv(shiftwise, "growth", 12_000, 20_000))
+    assert "hence the webinar" in pooled.summary
+
+
+def test_attendees_are_not_repeated(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    segs = [
+        s.model_copy(update={"economic_buyer": "VP Operations or COO"}) if s.id == "regional" else s
+        for s in shiftwise.personas.segments
+    ]
+    personas = [
+        p.model_copy(update={"title": "COO", "role": "executive_sponsor", "segments": ["regional"]})
+        for p in shiftwise.personas.personas[:1]
+    ]
+    project = edit(edit(shiftwise, "personas", segments=segs), "personas", personas=personas)
+    section, _ = qbr(make_ctx, project)
+    regional = section.cadence_of("regional")
+    assert regional is not None
+    assert not [a for a in regional.customer_attendees if a.startswith("COO")]  # covered by 'VP Operations or COO'
+    assert section.format_names == {"business_review": "business review", "qbr": "QBR"}

@@ -12,10 +12,10 @@ from cs_architect.design.context import DesignContext
 from cs_architect.design.renewal import MILESTONE_DAYS, RenewalSection, design_renewal
 from cs_architect.design.support import design_support
 from cs_architect.inputs.personas import Range
-from cs_architect.inputs.pricing import DiscountPolicy
+from cs_architect.inputs.pricing import DiscountPolicy, Plan
 from cs_architect.inputs.project import Project
 from cs_architect.render.markdown import render_section
-from cs_architect.spec.operations import Condition
+from cs_architect.spec.operations import Condition, RenewalMilestone
 from cs_architect.spec.signals import SIGNAL_KINDS
 
 Edit = Callable[..., Project]
@@ -160,6 +160,21 @@ def test_no_pricing_assumes_annual_contracts(shiftwise: Project, make_ctx: MakeC
     assert "contract_terms_unknown" in ctx.assumptions
 
 
+def test_render_shows_edited_milestones(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = renewal(make_ctx, shiftwise)
+    edited = section.renewals.model_copy(
+        update={
+            "milestones": [
+                *section.renewals.milestones,
+                RenewalMilestone(days_before=200, action="Board-level review", owner="CEO", segments=["regional"]),
+            ]
+        }
+    )
+    text = render_section("renewal", section.model_copy(update={"renewals": edited}))
+    assert "#### Other milestones" not in text  # same segments as the high-touch track
+    assert "| T-200 | Board-level review | CEO |" in text
+
+
 def test_render(shiftwise: Project, make_ctx: MakeCtx) -> None:
     section, _ = renewal(make_ctx, shiftwise)
     text = render_section("renewal", section)
@@ -171,7 +186,8 @@ def test_render(shiftwise: Project, make_ctx: MakeCtx) -> None:
         "### Renewal risk score",
         "### Pricing guardrails",
         "CFO",
-        "**Red accounts.**",
+        "**Red accounts**",
+        "#### High-touch: Regional chains (Business), 30-day notice",
         "B:renewal\\_kickoff\\_standard",
         "Regional chains",
     ):
@@ -197,7 +213,74 @@ def test_invariants(shiftwise: Project, months: int, uplift: float, discount: fl
     section = design_renewal(ctx, design_support(ctx))
     days = [m.days_before for m in section.renewals.milestones]
     assert days == sorted(days, reverse=True) and all(0 <= d <= 365 for d in days)
-    assert section.renewals.guardrails.standard_uplift_pct == uplift
+    # month-to-month plans have no renewal quote, so no uplift
+    assert section.renewals.guardrails.standard_uplift_pct == (uplift if months > 1 else 0)
     assert section.renewals.guardrails.max_discount_pct == discount
     assert (section.month_to_month is not None) == (months == 1)
     assert bool(section.renewals.milestones) == (months > 1)
+
+
+def test_longer_notice_moves_the_steps_before_the_deadline(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    assert shiftwise.pricing is not None
+    team, business = shiftwise.pricing.plans
+    three_years = edit(shiftwise, "pricing", plans=[team, business.model_copy(update={"contract_months": 36})])
+    section, _ = renewal(make_ctx, three_years)
+    regional = next(t for t in section.tracks if t.segments == ["regional"])
+    assert regional.notice_days == 60 and regional.starts_at == 150
+    # every step before the 60-day deadline moves 30 days earlier; the last two stay
+    groups = dict(section.milestone_groups())
+    steps = groups[regional.heading]
+    assert [m.days_before for m in steps] == [150, 120, 90, 75, 60, 14, 7]
+    deadline = next(m for m in steps if m.days_before == 60)
+    assert deadline.action.startswith("Notice deadline (60 days)")
+    growth = next(t for t in section.tracks if t.segments == ["growth"])
+    assert [m.days_before for m in groups[growth.heading]] == list(MILESTONE_DAYS)
+    assert "T-150 for Regional chains" in section.summary
+
+
+def test_tracks_name_plans_buyers_and_payment(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = renewal(make_ctx, shiftwise)
+    assert [(t.tier, t.plans) for t in section.tracks] == [("guided", ["Team"]), ("high_touch", ["Business"])]
+    (_, growth), (_, regional) = section.milestone_groups()
+    # Team is paid by card, Business by invoice: the last steps follow the payment method
+    assert "card" in growth[-1].action and "invoice" in regional[-1].action
+    assert all("COO or owner" in m.action for m in growth if m.days_before == 90)
+    assert {h.handling.split(";")[0] for h in section.handling()} == {
+        "12-month auto-renewal unless the customer gives notice 30 days before the renewal date"
+    }
+
+
+def test_month_to_month_only_has_no_contract_guardrails(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    section, ctx = renewal(make_ctx, edit(shiftwise, "pricing", contract_months=1, plans=_monthly(shiftwise)))
+    g = section.renewals.guardrails
+    assert not section.tracks and not section.renewals.milestones
+    assert g.multi_year.startswith("Not offered") and g.standard_uplift_pct == 0
+    assert "list-price change" in g.rules[0]
+    assert "renewal_uplift_default" not in ctx.assumptions  # no uplift is assumed where nothing renews by contract
+    assert section.summary.startswith("Shiftwise's Team and Business run month to month")
+    assert section.month_to_month and section.month_to_month.segment_names == [p.name for p in ctx.segments]
+    high = section.risk_actions[0]
+    assert high.band == "high" and "month-to-month" in high.action and "forecast" not in high.action
+
+
+def _monthly(project: Project) -> list[Plan]:
+    assert project.pricing is not None
+    return [p.model_copy(update={"contract_months": None}) for p in project.pricing.plans]
+
+
+def test_zero_uplift_quotes_the_current_price(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    section, _ = renewal(make_ctx, with_policy(shiftwise, edit, renewal_uplift_pct=0))
+    g = section.renewals.guardrails
+    assert "plus 0%" not in " ".join([*g.rules, g.multi_year, *(m.action for m in section.renewals.milestones)])
+    assert "no uplift" in g.rules[0] and "price fixed for the term" in g.multi_year
+    assert "current price (no uplift)" in section.summary
+
+
+def test_risk_band_actions_follow_contracts_and_tiers(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = renewal(make_ctx, shiftwise)
+    bands = {a.band: a for a in section.risk_actions}
+    assert list(bands) == ["high", "medium", "low"]
+    assert [bands[b].from_points for b in bands] == [50, 25, 0]
+    assert "save plan" in bands["high"].action and "Head of Customer Success" in bands["high"].owner
+    digital, _ = renewal(make_ctx, with_acv(with_acv(shiftwise, "growth", 1000, 5000), "regional", 2000, 8000))
+    assert {a.owner for a in digital.risk_actions[1:]} == {"Digital CS programme"}

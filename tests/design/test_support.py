@@ -10,6 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cs_architect.design.context import DesignContext
+from cs_architect.design.cs_team import distinct_titles, join_names, role_in_sentence, seller_role, seller_title
+from cs_architect.design.figures import quantity, round_sig
 from cs_architect.design.support import (
     CSM_ROLE,
     SupportSection,
@@ -40,7 +42,8 @@ def support(make_ctx: MakeCtx, project: Project) -> tuple[SupportSection, Design
 def test_segments_map_to_tiers_by_touch_model(shiftwise: Project, make_ctx: MakeCtx) -> None:
     section, _ = support(make_ctx, shiftwise)
     assert [(t.id, t.segments) for t in section.tiers] == [("guided", ["growth"]), ("high_touch", ["regional"])]
-    assert section.tier_of("regional").csm_model.startswith("Named CSM")  # type: ignore[union-attr]
+    assert "named CSM" in section.tier_of("regional").csm_model  # type: ignore[union-attr]
+    assert "11 accounts" in section.tier_of("regional").csm_model  # type: ignore[union-attr]
     assert "Shiftwise" in section.summary and "Regional chains" in section.summary
 
 
@@ -152,12 +155,12 @@ def test_render(shiftwise: Project, make_ctx: MakeCtx) -> None:
     text = render_section("support", section)
     assert text.startswith("## Support tiers\n")
     for needle in (
-        "P1 (urgent)",
+        "**P1** (urgent)",
         "Regional chains",
         CSM_ROLE["guided"],
         "### Escalation path",
         "B:sla\\_p1\\_high\\_touch",
-        "CSM headcount",
+        "CS headcount",
     ):
         assert needle in text
 
@@ -174,3 +177,62 @@ def test_ratio_always_inside_the_tier_range(shiftwise: Project, low: float, span
     assert row.low <= cov.accounts_per_csm.value <= row.high
     assert cov.csm_fte.value >= 0
     assert section.csm_headcount.value >= 0
+
+
+def test_units_agree_with_their_values(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = support(make_ctx, shiftwise)
+    high = section.tier("high_touch")
+    assert high is not None
+    p2 = next(s for s in high.slas if s.priority == "P2")
+    assert p2.first_response.value == 1 and p2.first_response.unit == "business hour"
+    assert "1 business hours" not in render_section("support", section)
+
+
+def test_book_outside_the_arr_range_is_explained_for_its_tier(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    base, _ = support(make_ctx, shiftwise)
+    assert {c.arr_check for t in base.tiers for c in t.coverage} == {"within"}
+    assert not [c.arr_note for t in base.tiers for c in t.coverage if c.arr_note]
+    big, _ = support(make_ctx, with_acv(shiftwise, "regional", 250_000, 400_000))
+    cov = big.coverage_of("regional")
+    assert cov is not None and cov.arr_check == "above"
+    assert "each account is large" in cov.arr_note and "automation" not in cov.arr_note
+    capped, _ = support(make_ctx, with_acv(shiftwise, "regional", 55_000, 65_000))
+    small_book = capped.coverage_of("regional")
+    assert small_book is not None and small_book.arr_check == "below" and "cap of" in small_book.arr_note
+
+
+def test_24x7_is_not_repeated_and_stated_response_times_are_flagged(
+    shiftwise: Project, make_ctx: MakeCtx, edit: Edit
+) -> None:
+    ent = with_acv(shiftwise, "regional", 150_000, 300_000)
+    stated, _ = support(make_ctx, edit(ent, "brief", support_hours="24x7 for P1; first response 4 h otherwise"))
+    hours = stated.tier("high_touch").hours  # type: ignore[union-attr]
+    assert hours.count("24x7") == 1
+    assert stated.notes and "first response 4 h" in stated.notes[0]
+    base, _ = support(make_ctx, shiftwise)
+    assert base.notes == []
+
+
+def test_summary_names_books_and_the_fte_split(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = support(make_ctx, shiftwise)
+    assert "Regional chains (30 accounts, 11 per CSM)" in section.summary
+    assert "4.6 CS FTE (1.9 guided and 2.7 high-touch), so 5 people" in section.summary
+    assert [t.fte.value for t in section.tiers] == [1.9, 2.7]
+
+
+def test_cs_team_vocabulary(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    assert distinct_titles(["CTO", "VP Engineering or CTO", "cto", "CISO"]) == ["VP Engineering or CTO", "CISO"]
+    assert join_names(["A"]) == "A" and join_names(["A", "B", "C"]) == "A, B and C"
+    assert role_in_sentence("Account executive") == "account executive"
+    assert role_in_sentence("Technical Account Executive") == "Technical Account Executive"
+    assert role_in_sentence("CFO") == "CFO"
+    assert shiftwise.sales.handoff is not None
+    handoff = shiftwise.sales.handoff.model_copy(update={"owner": "Account executive, with the solutions engineer"})
+    ctx = make_ctx(edit(shiftwise, "sales", handoff=handoff))
+    assert seller_title(ctx) == "Account executive"
+    assert seller_role(ctx) == "Account executive, with the solutions engineer"
+
+
+def test_figures_helpers() -> None:
+    assert quantity(66_666_667) == "66.7 million" and quantity(27_700) == "27,700"
+    assert round_sig(27_666_667) == 27_700_000 and round_sig(5080) == 5080 and round_sig(0.1234) == 0.123

@@ -7,11 +7,15 @@ risk level and touch tier, the trigger, owner, steps, response time, exit criter
 
 from __future__ import annotations
 
-from cs_architect.design.churn_facts import ChurnFacts, churn_facts
+from pydantic import Field
+
+from cs_architect.design.churn_facts import ChurnFacts, churn_facts, watch_basis
 from cs_architect.design.context import DesignContext, TouchModel
+from cs_architect.design.cs_team import HEAD_OF_CS, distinct_titles, join_names, seller_title
 from cs_architect.design.dunning import DunningPlan, design_dunning
 from cs_architect.design.early_warnings import early_warnings
-from cs_architect.design.health import BAND_RESPONSE_DAYS, TOUCH_OWNERS, HealthSection
+from cs_architect.design.health import BAND_RESPONSE_DAYS, TOUCH_OWNERS, HealthSection, band_response_basis
+from cs_architect.design.motions import DIGITAL_CS, NAMED_CSM, POOLED_CSM, in_sentence, tier_name
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.basis import Basis, Figure
 from cs_architect.spec.operations import Dunning, EarlyWarning, Intervention, RiskLevel
@@ -20,8 +24,21 @@ RECOVERED_DAYS = 14  # days back in a better band before an intervention ends
 RISK_WINDOW_DAYS = 30  # an at-risk account not recovered in this many days escalates
 
 
+class TierResponse(Strict):
+    """Who acts on a warning or band change for one tier's accounts, and the deadline by risk level."""
+
+    tier: str
+    owner: str
+    segments: list[str]
+    critical_days: int
+    at_risk_days: int
+    watch_days: int
+    basis: list[Basis]
+
+
 class ChurnSection(Strict):
     summary: str
+    response_times: list[TierResponse] = Field(description="owner and deadlines per tier, one row per tier")
     early_warnings: list[EarlyWarning]
     lead_time: Figure
     interventions: list[Intervention]
@@ -30,10 +47,15 @@ class ChurnSection(Strict):
     dunning_plan: DunningPlan
 
 
+def _days(n: int) -> str:
+    return f"{n} day{'s' if n != 1 else ''}"
+
+
 def _steps(level: RiskLevel, touch: TouchModel, f: ChurnFacts, ctx: DesignContext, save: str) -> list[str]:
     profiles = f.tiers[touch]
-    champion = " / ".join(dict.fromkeys(p.segment.champion for p in profiles))
-    buyer = " / ".join(dict.fromkeys(p.segment.economic_buyer for p in profiles))
+    champion = " / ".join(distinct_titles(p.segment.champion for p in profiles))
+    buyer = " / ".join(distinct_titles(p.segment.economic_buyer for p in profiles))
+    seller = in_sentence(seller_title(ctx))
     values = ", ".join(v.name for v in ctx.project.brief.value_events)
     days = BAND_RESPONSE_DAYS[level][touch]
     if level == "healthy":
@@ -46,7 +68,7 @@ def _steps(level: RiskLevel, touch: TouchModel, f: ChurnFacts, ctx: DesignContex
             "guided": [
                 f"Review health at each scheduled touchpoint with the {champion}",
                 f"Share a short value summary: {values}",
-                "Check expansion triggers; pass qualified expansion to the account executive",
+                f"Check expansion triggers; pass qualified expansion to the {seller}",
             ],
             "high_touch": [
                 f"Run the business review with the {buyer}: results against the success criteria captured at handoff",
@@ -58,11 +80,11 @@ def _steps(level: RiskLevel, touch: TouchModel, f: ChurnFacts, ctx: DesignContex
         first = (
             "Automated: start the in-app guide and email sequence for the lowest-scoring category"
             if touch == "self_serve"
-            else f"Read the score breakdown, then call the {champion} within {days} days to confirm the cause"
+            else f"Read the score breakdown, then call the {champion} within {_days(days)} to confirm the cause"
         )
         rest = {
             "self_serve": [
-                "Scaled CS reviews the at-risk list weekly and writes personally to the largest accounts",
+                f"The {DIGITAL_CS} reviews the at-risk list weekly and writes personally to the largest accounts",
                 "Invite admins to live office hours or a group training",
             ],
             "guided": [
@@ -72,26 +94,27 @@ def _steps(level: RiskLevel, touch: TouchModel, f: ChurnFacts, ctx: DesignContex
             ],
             "high_touch": [
                 "Agree a written recovery plan with owners and dates on both sides",
-                "Tell the account executive; add the account to the weekly risk review",
+                f"Tell the {seller}; add the account to the weekly risk review",
                 "Rate CSM sentiment with a reason and an expiry",
             ],
         }[touch]
         return [first, *rest]
     return {
         "self_serve": [
-            f"A named person from scaled CS emails the admin within {days} days with a call offer",
+            f"A named person from the {DIGITAL_CS} emails the admin within {_days(days)} with a call offer",
             "Offer the one fix most likely to restore value (help reaching the activation event)",
             "Check the payment state; card accounts may be in dunning",
             f"Log the outcome and a churn-reason code; {save}",
         ],
         "guided": [
-            f"CSM and CS lead hold a rescue call with the {champion} within {days} days; inform the {buyer}",
+            f"{POOLED_CSM} and the {HEAD_OF_CS} hold a rescue call with the {champion} within {_days(days)}; "
+            f"inform the {buyer}",
             "Write a save plan: root cause, actions, owners, dates, success measure",
             "Bring in support or product for blocking issues",
             f"Check twice a week until exit; {save}",
         ],
         "high_touch": [
-            f"Named CSM and Head of CS open a rescue plan within {24 * days} hours",
+            f"{NAMED_CSM} and the {HEAD_OF_CS} open a rescue plan within {_days(days)}",
             f"Executive-to-executive call with the {buyer}",
             "Weekly steering meeting with the customer until exit",
             save[0].upper() + save[1:],
@@ -105,6 +128,7 @@ def interventions(ctx: DesignContext, health: HealthSection) -> tuple[list[Inter
     policy = ctx.project.pricing.discount_policy if ctx.project.pricing else None
     basis = [
         ctx.bench("health_bands_common"),
+        band_response_basis(ctx),
         ctx.assume(
             "intervention_exit_and_escalation",
             f"An intervention ends after {RECOVERED_DAYS} days back in a better band; an at-risk account not "
@@ -120,11 +144,11 @@ def interventions(ctx: DesignContext, health: HealthSection) -> tuple[list[Inter
         )
         basis.append(ctx.inp("pricing", ("discount_policy", "max_discount_pct")))
     else:
-        save = "any save offer needs the Head of CS's approval (no discount policy given)"
+        save = f"any save offer needs the {HEAD_OF_CS}'s approval (no discount policy given)"
     out = []
     for level in ("healthy", "at_risk", "critical"):
         for touch, profiles in f.tiers.items():
-            names = ", ".join(p.name for p in profiles)
+            names = join_names(p.name for p in profiles)
             trigger = {
                 "healthy": f"{names}: health {f.healthy_min:g} or above",
                 "at_risk": f"{names}: health falls below {f.healthy_min:g}, or an at-risk early warning fires",
@@ -140,8 +164,10 @@ def interventions(ctx: DesignContext, health: HealthSection) -> tuple[list[Inter
             escalation = {
                 "healthy": "",
                 "at_risk": f"Not recovered in {RISK_WINDOW_DAYS} days, or below {f.at_risk_min:g}: the critical "
-                "play, with the CS lead",
-                "critical": "Head of CS and the account executive; churn or contraction forecast updated",
+                f"play, with the {HEAD_OF_CS}",
+                "critical": f"Not back to {f.at_risk_min:g} in {RISK_WINDOW_DAYS} days: the {HEAD_OF_CS} and the "
+                f"{in_sentence(seller_title(ctx))} review the account weekly and update the churn or contraction "
+                "forecast",
             }[level]
             out.append(
                 Intervention(
@@ -163,14 +189,31 @@ def design_churn(ctx: DesignContext, health: HealthSection) -> ChurnSection:
     plays, play_basis = interventions(ctx, health)
     plan = design_dunning(ctx)
     lead = ctx.row("health_early_warning_lead")
-    critical = sum(w.severity == "critical" for w in warnings)
+    by_level = {level: [w.name for w in warnings if w.severity == level] for level in ("critical", "at_risk", "watch")}
+    counts = [f"{len(by_level['critical'])} critical ({join_names(repr(n) for n in by_level['critical'])})"]
+    counts += [
+        f"{len(by_level[k])} {label}" for k, label in (("at_risk", "at risk"), ("watch", "to watch")) if by_level[k]
+    ]
     summary = (
-        f"{len(warnings)} early warnings watch {ctx.project.brief.company}'s accounts daily ({critical} "
-        f"critical), from '{warnings[0].name}' to '{warnings[-1].name}'; each has an owner and a "
-        f"response time. {plan.summary}"
+        f"The engine checks {len(warnings)} early warnings on {ctx.project.brief.company}'s accounts every day: "
+        f"{', '.join(counts)}, each with an owner and a deadline. {plan.summary}"
     )
+    f = churn_facts(ctx, health)
+    responses = [
+        TierResponse(
+            tier=tier_name(t),
+            owner=TOUCH_OWNERS[t],
+            segments=[p.name for p in ps],
+            critical_days=f.response_days("critical")[t],
+            at_risk_days=f.response_days("at_risk")[t],
+            watch_days=f.response_days("watch")[t],
+            basis=[band_response_basis(ctx), watch_basis(ctx)],
+        )
+        for t, ps in f.tiers.items()
+    ]
     return ChurnSection(
         summary=summary,
+        response_times=responses,
         early_warnings=warnings,
         lead_time=Figure(value=lead.low or 0, unit="days", basis=[ctx.bench(lead.id, "low end")]),
         interventions=plays,

@@ -2,7 +2,7 @@
 
 Card billing gets a dunning schedule (automatic retries over the retry window, emails, an in-app
 banner, the card updater, then read-only and cancellation); invoice billing gets collections
-(reminders around the due date, escalation to the account owner and finance, a suspension policy);
+(reminders around the due date, escalation to the account's CSM and finance, a suspension policy);
 a company that uses both gets both. Without a pricing model the payment method is inferred from the
 sales motion and stated as an assumption.
 """
@@ -13,10 +13,17 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cs_architect.design.context import DesignContext, SegmentProfile, TouchModel
+from cs_architect.design.cs_team import CSM_ROLE, HEAD_OF_CS, distinct_titles
+from cs_architect.design.motions import DIGITAL_CS
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.basis import Basis, Figure
 from cs_architect.spec.operations import Dunning, DunningStep
 
+# Finance roles (the company's own; CS roles come from the CS team vocabulary).
+BILLING_SYSTEM = "Billing system (automated)"
+FINANCE_BILLING = "Finance (billing)"
+ACCOUNTS_RECEIVABLE = "Finance (accounts receivable)"
+FINANCE_LEAD = "Finance lead"
 DEFAULT_NET_TERMS_DAYS = 30
 CANCEL_AFTER_DAYS = 30  # a failed card subscription is cancelled this many days after the failure
 MOTION_METHODS: dict[str, tuple[str, ...]] = {
@@ -92,7 +99,9 @@ def _billing(ctx: DesignContext) -> _Billing:
 def _card_steps(ctx: DesignContext, billing: _Billing) -> tuple[list[DunningStep], Figure, Figure, list[Basis]]:
     retries_row, window_row = ctx.row("stripe_smart_retries"), ctx.row("stripe_smart_retries_window")
     retries, window = int(retries_row.median or 0), int(window_row.median or 0)
-    csm = bool(billing.card_touches & {"guided", "high_touch"})
+    csm_tiers = [t for t in ("guided", "high_touch") if t in billing.card_touches]
+    csm = bool(csm_tiers)
+    csm_roles = " / ".join(CSM_ROLE[t] for t in csm_tiers)
     plans = ", ".join(billing.card_plans) or "card-paid plans"
     final = max(1, window - 4)
     cancel = max(CANCEL_AFTER_DAYS, window + 7)
@@ -103,25 +112,25 @@ def _card_steps(ctx: DesignContext, billing: _Billing) -> tuple[list[DunningStep
             f"{window} days); email 1 to the billing contact with a secure "
             "update-card link",
             channel="email",
-            owner="Billing system (automated)",
+            owner=BILLING_SYSTEM,
         ),
         DunningStep(
             day=1,
             action="Banner for account admins until the card is updated or a retry succeeds",
             channel="in-app banner",
-            owner="Billing system (automated)",
+            owner=BILLING_SYSTEM,
         ),
         DunningStep(
             day=3,
             action="Email 2: the payment is still failing; one click to update the card",
             channel="email",
-            owner="Billing system (automated)",
+            owner=BILLING_SYSTEM,
         ),
         DunningStep(
             day=5,
             action="Card updater / network token check for a replaced or renewed card; retry with the new details",
             channel="card updater",
-            owner="Billing system (automated)",
+            owner=BILLING_SYSTEM,
         ),
         DunningStep(
             day=7,
@@ -130,27 +139,27 @@ def _card_steps(ctx: DesignContext, billing: _Billing) -> tuple[list[DunningStep
                 + ("; the account's CSM messages the champion personally" if csm else "")
             ),
             channel="email" + (" + CSM" if csm else ""),
-            owner="Account's CSM" if csm else "Billing system (automated)",
+            owner=csm_roles or BILLING_SYSTEM,
         ),
         DunningStep(
             day=final,
             action=f"Final notice: access becomes read-only on day {window} unless the card is updated",
             channel="email + in-app banner",
-            owner="Billing system (automated)",
+            owner=BILLING_SYSTEM,
         ),
         DunningStep(
             day=window,
             action="Retry window over: account becomes read-only (data kept, admins can "
             "still update the card and restore access at once)",
             channel="product",
-            owner="Finance (billing)",
+            owner=FINANCE_BILLING,
         ),
         DunningStep(
             day=cancel,
             action="Still unpaid: subscription cancelled and counted as involuntary "
             "churn; win-back email offers one-click reactivation with data intact",
             channel="email",
-            owner="Finance (billing), with CS for the win-back",
+            owner=f"{FINANCE_BILLING}, with the {DIGITAL_CS} for the win-back",
         ),
     ]
     basis = [
@@ -193,51 +202,54 @@ def _collection_steps(ctx: DesignContext) -> tuple[list[DunningStep], Figure, li
         "What payment terms do your order forms set (net 15, 30, 45, 60)?",
     )
     segments = _invoice_segments(ctx)
-    buyers = " / ".join(dict.fromkeys(p.segment.economic_buyer for p in segments))
-    champions = " / ".join(dict.fromkeys(p.segment.champion for p in segments))
+    buyers = " / ".join(distinct_titles(p.segment.economic_buyer for p in segments))
+    champions = " / ".join(distinct_titles(p.segment.champion for p in segments))
+    # Invoice accounts without a CSM (self-serve) are followed up by the Digital CS programme.
+    csms = " / ".join(dict.fromkeys(CSM_ROLE[p.touch] for p in segments))
     steps = [
         DunningStep(
             day=-7,
             action="Reminder with the invoice and PO number to the billing contact and the accounts-payable mailbox",
             channel="email",
-            owner="Finance (accounts receivable)",
+            owner=ACCOUNTS_RECEIVABLE,
         ),
         DunningStep(
             day=1,
             action="Overdue notice with a payment link and remittance details",
             channel="email",
-            owner="Finance (accounts receivable)",
+            owner=ACCOUNTS_RECEIVABLE,
         ),
         DunningStep(
             day=7,
-            action=f"Second notice; the account owner is told and checks with the {champions} "
+            action=f"Second notice; the account's CSM is told and checks with the {champions} "
             "for a dispute, a missing PO or a changed billing contact",
             channel="email + CSM",
-            owner="Finance, with the account's CSM",
+            owner=f"{ACCOUNTS_RECEIVABLE}, with the {csms}",
         ),
         DunningStep(
             day=14,
             action="Call the billing contact; agree a payment date in writing",
             channel="phone",
-            owner="Finance (accounts receivable)",
+            owner=ACCOUNTS_RECEIVABLE,
         ),
         DunningStep(
             day=30,
-            action=f"Escalation: account owner and finance lead write to the {buyers}",
+            action=f"Escalation: the account's CSM and the finance lead write to the {buyers}",
             channel="email + call",
-            owner="Account owner and finance lead",
+            owner=f"{csms} and the {FINANCE_LEAD.lower()}",
         ),
         DunningStep(
             day=45,
             action="Written notice that access will be suspended in 15 days, as the contract allows",
             channel="letter / email",
-            owner="Finance lead and Head of CS",
+            owner=f"{FINANCE_LEAD} and the {HEAD_OF_CS}",
         ),
         DunningStep(
             day=60,
-            action="Suspend access (read-only) if unpaid and undisputed; both the Head of CS and finance approve",
+            action=f"Suspend access (read-only) if unpaid and undisputed; both the {HEAD_OF_CS} and the finance "
+            "lead approve",
             channel="product",
-            owner="Head of CS and finance",
+            owner=f"{HEAD_OF_CS} and the {FINANCE_LEAD.lower()}",
         ),
     ]
     basis = [
@@ -245,7 +257,7 @@ def _collection_steps(ctx: DesignContext) -> tuple[list[DunningStep], Figure, li
         ctx.assume(
             "collections_schedule",
             "Collections remind 7 days before the due date, then on days 1, 7, 14 and 30 after it (escalating to "
-            "the account owner and finance lead), give written notice on day 45 and suspend on day 60.",
+            "the account's CSM and the finance lead), give written notice on day 45 and suspend on day 60.",
             "Late invoices are mostly missing POs or changed contacts, fixed by a nudge; a relationship-level "
             "escalation at 30 days and a notice period protect renewals.",
             "Do your contracts allow suspension for non-payment, and after how many days?",
@@ -278,6 +290,11 @@ def _context(ctx: DesignContext, card: bool) -> InvoluntaryContext:
             "overdue invoices, which collections turn into paid ones before they turn into churn."
         )
     return InvoluntaryContext(text=text, **fig)
+
+
+def card_tiers(ctx: DesignContext) -> set[TouchModel]:
+    """The touch tiers whose accounts pay by card (all tiers when the plans do not say)."""
+    return _billing(ctx).card_touches
 
 
 def design_dunning(ctx: DesignContext) -> DunningPlan:
@@ -314,7 +331,7 @@ def design_dunning(ctx: DesignContext) -> DunningPlan:
         basis += coll_basis
         policy.append(
             "Invoice: written notice on day 45 after the due date, suspension (read-only) on day 60 "
-            "if unpaid and undisputed, approved by the Head of CS and finance."
+            f"if unpaid and undisputed, approved by the {HEAD_OF_CS} and the finance lead."
         )
     card_text = f"card ({', '.join(billing.card_plans)})" if billing.card_plans else "card"
     invoice_text = f"invoice ({', '.join(billing.invoice_plans)})" if billing.invoice_plans else "invoice"

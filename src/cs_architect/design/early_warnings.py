@@ -10,10 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cs_architect.design.churn_facts import ChurnFacts, bad_threshold, churn_facts
+from cs_architect.design.churn_facts import ChurnFacts, bad_threshold, churn_facts, watch_basis
 from cs_architect.design.context import DesignContext
-from cs_architect.design.health import TOUCH_OWNERS, HealthSection
+from cs_architect.design.cs_team import SUPPORT_LEAD, distinct_titles, seller_title
+from cs_architect.design.dunning import FINANCE_BILLING, card_tiers
+from cs_architect.design.health import TOUCH_OWNERS, HealthSection, band_response_basis
 from cs_architect.design.health_facts import CADENCE_WINDOWS, QBR_CADENCE_DAYS, recurring_value_event
+from cs_architect.design.motions import in_sentence
+from cs_architect.spec.basis import Basis
 from cs_architect.spec.operations import Condition, EarlyWarning
 
 MAX_WARNINGS = 10
@@ -37,15 +41,14 @@ def _critical_health(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                 text=f"Health score below {f.at_risk_min:g} (critical band)",
             ),
             severity="critical",
-            owner=f.owner,
-            response=(
-                f"Start the critical intervention: rescue call with the {f.champions} and a written save plan."
-                if f.csm
-                else "Start the critical intervention: a named person from the scaled CS team writes to the admin "
-                "with a call offer and the one fix most likely to restore value."
+            owner=f.owner(),
+            response="Start the critical intervention (below). "
+            + f.by_tier(
+                f"Rescue call with the {f.csm_champions} and a written save plan.",
+                "A named person writes to the admin with a call offer and the one fix most likely to restore value.",
             ),
             within_hours=f.hours("critical"),
-            basis=[ctx.bench("health_bands_common")],
+            basis=[ctx.bench("health_bands_common"), band_response_basis(ctx)],
         )
     ]
 
@@ -65,16 +68,17 @@ def _health_drop(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                 text=f"Health score down {drop:g} points or more within {days} days",
             ),
             severity="at_risk",
-            owner=f.owner,
+            owner=f.owner(),
             response="Find the category that fell (the score breakdown shows it) and confirm the cause with the "
             "customer before it reaches the next band.",
             within_hours=f.hours("at_risk"),
             basis=[
                 ctx.bench("health_bands_common"),
+                band_response_basis(ctx),
                 ctx.assume(
                     "health_drop_half_band",
-                    "A fall of half the at-risk band's width (15 points on 40-70) within the trend window is an "
-                    "early warning even if the band has not changed.",
+                    f"A fall of half the at-risk band's width ({drop:g} points on {f.at_risk_min:g}-"
+                    f"{f.healthy_min:g}) within the trend window is an early warning even if the band has not changed.",
                     "A falling 75 can be riskier than a stable 60; half a band is a move no daily noise makes.",
                     "How much do your healthy accounts' scores move in a normal month?",
                 ),
@@ -86,8 +90,13 @@ def _health_drop(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
 def _renewal_at_risk(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
     if f.signal("days_to_renewal") is None:
         return []
-    row = ctx.row("renewal_kickoff_standard")
-    days = float(row.median or 0)
+    # The earliest renewal kickoff among the segments, so no segment's window opens unwatched.
+    row_id = (
+        "renewal_kickoff_enterprise"
+        if any(p.band == "enterprise" for p in ctx.segments)
+        else "renewal_kickoff_standard"
+    )
+    days = float(ctx.row(row_id).median or 0)
     return [
         EarlyWarning(
             id="renewal_at_risk",
@@ -102,11 +111,15 @@ def _renewal_at_risk(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                 text=f"Renewal within {days:g} days and health below {f.healthy_min:g}",
             ),
             severity="critical",
-            owner=f"{f.owner}, with the account executive",
-            response=f"Open the renewal now: meet the {f.buyers} with results against the success criteria "
-            "captured at handoff, and a plan for what is not working.",
+            owner=f"{f.owner()}, with the {in_sentence(seller_title(ctx))}",
+            response=f.by_tier(
+                f"Open the renewal now: meet the {f.csm_buyers} with results against the success criteria "
+                "captured at handoff, and a plan for what is not working.",
+                "Email the admin before the renewal charge with what the account uses and the one fix most "
+                "likely to restore value; offer a call.",
+            ),
             within_hours=f.hours("critical"),
-            basis=[ctx.bench("renewal_kickoff_standard"), ctx.bench("health_bands_common")],
+            basis=[ctx.bench(row_id), ctx.bench("health_bands_common"), band_response_basis(ctx)],
         )
     ]
 
@@ -134,50 +147,61 @@ def _activation_overdue(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]
                 text=f"'{name}' ({first['event']}) not reached by day {first['day']}",
             ),
             severity="at_risk",
-            owner=f.owner,
-            response=(
-                f"Book a working session with the {f.champions} to reach '{name}' together this week; "
-                "remove the blocker (data import, integration, training)."
-                if f.csm
-                else f"Send the step-by-step guide to '{name}' by email and in-app checklist; invite the admin "
-                "to the next group onboarding session."
+            owner=f.owner(),
+            response=f.by_tier(
+                f"Book a working session with the {f.csm_champions} to reach '{name}' together this week; "
+                "remove the blocker (data import, integration, training).",
+                f"Send the step-by-step guide to '{name}' by email and in-app checklist; invite the admin to the "
+                "next group onboarding session.",
             ),
             within_hours=f.hours("at_risk"),
-            basis=progress.basis,
+            basis=[*progress.basis, band_response_basis(ctx)],
         )
     ]
 
 
 def _value_event_stopped(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
     # The heartbeat of an active account: the repeated value event, else the activation event.
-    brief = ctx.project.brief
-    recurring = recurring_value_event(brief)
-    event = recurring[2] if recurring is not None else brief.activation_event
+    name, event, basis = _heartbeat(ctx)
     window = CADENCE_WINDOWS[f.health.usage_cadence]["stop_window"]
     return [
         EarlyWarning(
             id="value_event_stopped",
-            name=f"'{event.name}' stopped",
+            name=f"{name[0].upper()}{name[1:]} stopped",
             condition=Condition(
                 kind="value_event_frequency",
-                params={"window_days": window, "events": [event.event]},
+                params={"window_days": window, "events": [event]},
                 op="==",
                 value=0,
-                text=f"No {event.event} events in the last {window} days",
+                text=f"No {event} events in the last {window} days",
             ),
             severity="at_risk",
-            owner=f.owner,
-            response=(
-                f"Ask the {f.champions} what changed (a site closed, a new tool, a leaver) and agree how "
-                f"'{event.name}' restarts."
-                if f.csm
-                else f"Automated re-engagement: email and in-app message showing how to restart '{event.name}'; "
-                "the scaled CS team follows up if nothing happens within a week."
+            owner=f.owner(),
+            response=f.by_tier(
+                f"Ask the {f.csm_champions} what changed (a team reorganised, a new tool, a leaver) and agree how "
+                f"{name} restarts.",
+                f"Automated re-engagement: email and in-app message showing how to restart {name}; a person "
+                "follows up if nothing happens within a week.",
             ),
             within_hours=f.hours("at_risk"),
-            basis=[*f.health.usage_cadence_basis, ctx.inp("brief", ("value_events",))],
+            basis=[*f.health.usage_cadence_basis, *basis, band_response_basis(ctx)],
         )
     ]
+
+
+def _heartbeat(ctx: DesignContext) -> tuple[str, str, list[Basis]]:
+    """The event whose silence means an account stopped working: the brief's routine value event, else
+    the billed usage event (usage pricing), else the activation event. (name for a sentence, event, basis)"""
+    brief, pricing = ctx.project.brief, ctx.project.pricing
+    recurring = recurring_value_event(brief)
+    if recurring is not None:
+        _pace, i, v = recurring
+        return f"'{v.name}'", v.event, [ctx.inp("brief", ("value_events", i, "event"))]
+    if ctx.pricing_metric in ("usage", "hybrid") and pricing is not None and pricing.usage_event:
+        unit = pricing.usage_unit or "usage"
+        return f"billed {unit}", pricing.usage_event, [ctx.inp("pricing", ("usage_event",))]
+    act = brief.activation_event
+    return f"'{act.name}'", act.event, [ctx.inp("brief", ("value_events", brief.value_events.index(act), "event"))]
 
 
 def _commercial(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
@@ -197,11 +221,11 @@ def _commercial(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                     text=f"Fewer than {bad:.0%} of purchased seats held by active users",
                 ),
                 severity="at_risk",
-                owner=f.owner,
+                owner=f.owner(),
                 response="Plan the roll-out of the unused seats with the champion (next sites or teams, invites, "
                 "training) well before renewal, so the renewal is not a seat cut.",
                 within_hours=f.hours("at_risk"),
-                basis=seats.basis,
+                basis=[*seats.basis, band_response_basis(ctx)],
             )
         )
     pricing = ctx.project.pricing
@@ -225,7 +249,7 @@ def _commercial(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                     f"{USAGE_DROP:.0%} of the 30 days before",
                 ),
                 severity="at_risk",
-                owner=f.owner,
+                owner=f.owner(),
                 response=f"Usage is revenue here: find which team or workflow stopped producing {unit} and whether "
                 "it moved to another tool.",
                 within_hours=f.hours("at_risk"),
@@ -238,6 +262,7 @@ def _commercial(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                         "noise for most B2B workloads.",
                         "How much does a healthy account's usage vary month to month?",
                     ),
+                    band_response_basis(ctx),
                 ],
             )
         )
@@ -255,7 +280,7 @@ def _commercial(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                     text=f"MRR below {REVENUE_DROP:.0%} of its level 3 months ago",
                 ),
                 severity="at_risk",
-                owner=f.owner,
+                owner=f.owner(),
                 response="Review the plan and usage history with the customer; a downgrade often precedes a "
                 "cancellation by one or two billing periods.",
                 within_hours=f.hours("at_risk"),
@@ -267,6 +292,7 @@ def _commercial(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                         "Half the 20% drop that scores 0 in the health model: early enough to act.",
                         "",
                     ),
+                    band_response_basis(ctx),
                 ],
             )
         )
@@ -277,6 +303,7 @@ def _failed_payment(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
     payments = f.signal("failed_payments")
     if payments is None or "card" not in ctx.payment_methods:
         return []
+    csms = [t for t in f.csm_tiers if t in card_tiers(ctx)]  # CSM tiers with card-paid plans
     return [
         EarlyWarning(
             id="payment_failed",
@@ -289,9 +316,10 @@ def _failed_payment(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                 text="A card payment failed in the last 14 days",
             ),
             severity="watch",
-            owner="Finance (billing); the account's CSM from dunning day 7",
-            response="Dunning runs automatically; if the card is not updated by day 7 the account owner contacts "
-            "the champion.",
+            owner=FINANCE_BILLING
+            + (f"; the {' or '.join(TOUCH_OWNERS[t] for t in csms)} from dunning day 7" if csms else ""),
+            response="Dunning runs automatically (schedule below)"
+            + ("; if the card is not updated by day 7 the account's CSM contacts the champion." if csms else "."),
             within_hours=24,
             basis=[ctx.bench("involuntary_churn_share"), ctx.bench("stripe_smart_retries_window")],
         )
@@ -302,7 +330,7 @@ def _champion_left(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
     return [
         EarlyWarning(
             id="champion_left",
-            name=f"Champion ({f.champions}) gone",
+            name="Champion left",
             condition=Condition(
                 kind="active_role_users",
                 params={"roles": ["champion"]},
@@ -311,15 +339,17 @@ def _champion_left(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                 text=f"No active user with the champion role: the {f.champions} was deactivated or left",
             ),
             severity="at_risk",
-            owner=f.owner,
-            response=(
-                f"Ask the {f.buyers} who now owns {f.company}; meet the new champion within two weeks and "
-                "repeat the handoff (success criteria, use case)."
-                if f.csm
-                else "Email the remaining admins to name a new owner, and give them the admin onboarding guide."
+            owner=f.owner(),
+            response=f.by_tier(
+                f"Ask the {f.csm_buyers} who now owns {f.company}; meet the new champion within two weeks and "
+                "repeat the handoff (success criteria, use case).",
+                "Email the remaining admins to name a new owner, and give them the admin onboarding guide.",
             ),
             within_hours=f.hours("at_risk"),
-            basis=[ctx.inp("personas", ("segments", p.index, "champion")) for p in ctx.segments],
+            basis=[
+                *(ctx.inp("personas", ("segments", p.index, "champion")) for p in ctx.segments),
+                band_response_basis(ctx),
+            ],
         )
     ]
 
@@ -337,9 +367,10 @@ def _urgent_tickets(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                 text="Two or more urgent or high-priority tickets open",
             ),
             severity="at_risk",
-            owner="Support lead, with the account owner",
-            response="Support lead reviews both tickets the same day; the account owner tells the customer who "
-            "is on it and when to expect a fix.",
+            owner=SUPPORT_LEAD
+            + (f", with the account's {' or '.join(TOUCH_OWNERS[t] for t in f.csm_tiers)}" if f.csm else ""),
+            response=f"The {SUPPORT_LEAD.lower()} reviews both tickets the same day"
+            + ("; the account's CSM tells the customer who is on it and when to expect a fix." if f.csm else "."),
             within_hours=24,
             basis=[
                 ctx.assume(
@@ -367,11 +398,14 @@ def _detractor(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                 text="Account NPS below 0 over the last 90 days",
             ),
             severity="at_risk",
-            owner=f.owner,
-            response="Close the loop: reply to each detractor's comment, call the most senior one, log the "
-            "reason as product feedback.",
+            owner=f.owner(),
+            response=f.by_tier(
+                "Close the loop: reply to each detractor's comment, call the most senior one, log the reason as "
+                "product feedback.",
+                "Reply personally to each detractor's comment and log the reason as product feedback.",
+            ),
             within_hours=f.hours("at_risk"),
-            basis=[ctx.bench("nps_b2b_saas", "median +36: below 0 is far off")],
+            basis=[ctx.bench("nps_b2b_saas", "median +36: below 0 is far off"), band_response_basis(ctx)],
         )
     ]
 
@@ -391,15 +425,14 @@ def _gone_quiet(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                 text=f"No activity for {days:g} days",
             ),
             severity="at_risk",
-            owner=f.owner,
-            response=(
-                "Reach the champion on a second channel (phone or a colleague) and find out why."
-                if f.csm
-                else "Automated win-back email with what changed since the last login; the scaled CS team "
-                "reviews the list weekly."
+            owner=f.owner(),
+            response=f.by_tier(
+                "Reach the champion on a second channel (phone or a colleague) and find out why.",
+                f"Automated win-back email with what changed since the last login; the {TOUCH_OWNERS['self_serve']} "
+                "reviews the list weekly.",
             ),
             within_hours=f.hours("at_risk"),
-            basis=quiet.basis if quiet else [],
+            basis=[*(quiet.basis if quiet else []), band_response_basis(ctx)],
         )
     ]
 
@@ -407,7 +440,7 @@ def _gone_quiet(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
 def _executive_gone(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
     if not f.high_touch:
         return []
-    buyers = " / ".join(dict.fromkeys(p.segment.economic_buyer for p in f.tiers["high_touch"]))
+    buyers = " / ".join(distinct_titles(p.segment.economic_buyer for p in f.tiers["high_touch"]))
     return [
         EarlyWarning(
             id="executive_silent",
@@ -423,7 +456,10 @@ def _executive_gone(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
             owner=TOUCH_OWNERS["high_touch"],
             response=f"Book a business review with the {buyers} within the month.",
             within_hours=f.hours("watch"),
-            basis=[ctx.inp("personas", ("segments", p.index, "economic_buyer")) for p in f.tiers["high_touch"]],
+            basis=[
+                *(ctx.inp("personas", ("segments", p.index, "economic_buyer")) for p in f.tiers["high_touch"]),
+                watch_basis(ctx),
+            ],
         )
     ]
 
@@ -445,10 +481,10 @@ def _qbr_overdue(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                 text=f"Last business review more than {2 * cadence} days ago (twice the cadence)",
             ),
             severity="watch",
-            owner=f.owner,
+            owner=f.owner(only=f.csm_tiers),
             response="Schedule the review and send the agenda.",
             within_hours=f.hours("watch"),
-            basis=qbr.basis,
+            basis=[*qbr.basis, watch_basis(ctx)],
         )
     ]
 

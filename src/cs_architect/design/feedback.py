@@ -20,19 +20,24 @@ from __future__ import annotations
 from pydantic import Field
 
 from cs_architect.design.context import DesignContext, SegmentProfile, TouchModel
-from cs_architect.design.support import (
+from cs_architect.design.contract_terms import is_contracted
+from cs_architect.design.cs_team import (
     CS_OPS,
     CSM_ROLE,
     PRODUCT_MANAGER,
     SUPPORT_LEAD,
     TIER_NAMES,
     NamedSegments,
+    covered,
+    distinct_titles,
+    join_names,
+    lower_first,
     names,
-    row_figure,
     scope,
     segment_names,
     segments_by_tier,
 )
+from cs_architect.design.figures import blend, row_figure
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.basis import Basis, Figure
 from cs_architect.spec.operations import Condition
@@ -73,8 +78,12 @@ class ScoreTarget(Strict):
 class NpsProgram(Strict):
     definition: str
     status: str = Field(description="what exists today and what changes")
+    owner: str = Field(description="who runs the survey and loads the answers")
     every: Figure
     quiet_before_renewal: Figure
+    quiet_applies_to: str = Field(description="the segments that have a renewal date, in words ('' if none)")
+    no_renewal_date: str = Field(description="the month-to-month segments (no renewal date), in words ('' if none)")
+    no_renewal_count: int = 0
     audiences: list[NpsAudience]
     targets: list[ScoreTarget]
 
@@ -141,14 +150,16 @@ def _nps_timing(ctx: DesignContext) -> Basis:
 def _audience(ctx: DesignContext, profile: SegmentProfile, timing: Basis) -> NpsAudience:
     seg = profile.segment
     personas = [p for p in ctx.project.personas.personas if profile.id in p.segments]
+    sample = lower_first(seg.end_users)
     if profile.touch == "self_serve":
-        who = ["Account admins", f"{seg.end_users} active in the last 30 days (sample)"]
+        who = ["Account admins", f"a sample of users active in the last 30 days ({sample})"]
         channel = "In-app survey"
     else:
-        who = [f"{seg.champion} (champion)", f"{seg.end_users} (sample)"]
+        who = [f"{seg.champion} (champion)", f"a sample of end users ({sample})"]
         if profile.touch == "high_touch":
             who.insert(1, f"{seg.economic_buyer} (economic buyer)")
-            who += [f"{p.title} (executive sponsor)" for p in personas if p.role == "executive_sponsor"]
+            sponsors = distinct_titles(p.title for p in personas if p.role == "executive_sponsor")
+            who += [f"{t} (executive sponsor)" for t in sponsors if not covered(t, [seg.economic_buyer, seg.champion])]
             channel = f"Email from the {CSM_ROLE['high_touch']}'s own address, with an in-app reminder"
         else:
             channel = "Email, with an in-app reminder"
@@ -173,7 +184,11 @@ def _audience(ctx: DesignContext, profile: SegmentProfile, timing: Basis) -> Nps
 
 
 def nps_targets(ctx: DesignContext) -> list[ScoreTarget]:
-    """Per segment: target = the band's NPS median, stretch = the B2B SaaS top quartile; then all segments."""
+    """Per segment: target = the band's NPS median, stretch = the B2B SaaS top quartile.
+
+    All segments: the segment targets weighted by expected accounts (so the company target agrees
+    with them), else the B2B SaaS median when no accounts are expected.
+    """
     out = []
     for p in ctx.segments:
         target = row_figure(ctx, f"nps_{p.band}", "median")
@@ -185,11 +200,17 @@ def nps_targets(ctx: DesignContext) -> list[ScoreTarget]:
                 stretch=row_figure(ctx, "nps_b2b_saas", "top_quartile"),
             )
         )
+    weights = [ctx.inp("personas", ("segments",), "expected accounts per segment")]
+    blended = blend(
+        [(t.target, p.segment.expected_accounts) for t, p in zip(out, ctx.segments, strict=True)],
+        "segment targets weighted by expected accounts",
+        weights,
+    )
     out.append(
         ScoreTarget(
             segment="all",
             segment_name="All segments",
-            target=row_figure(ctx, "nps_b2b_saas", "median"),
+            target=blended or row_figure(ctx, "nps_b2b_saas", "median"),
             stretch=row_figure(ctx, "nps_b2b_saas", "top_quartile"),
         )
     )
@@ -215,10 +236,16 @@ def _nps_status(ctx: DesignContext) -> str:
 
 
 def design_nps(ctx: DesignContext) -> NpsProgram:
+    """The relationship NPS program: who is asked, when, through which channel, against which target."""
     timing = _nps_timing(ctx)
+    monthly = [p for p in ctx.segments if not is_contracted(ctx, p)]
     return NpsProgram(
         definition=NPS_DEFINITION,
         status=_nps_status(ctx),
+        owner=f"{CS_OPS} (sends the survey, loads the answers, reports NPS per segment)",
+        quiet_applies_to=names(p for p in ctx.segments if is_contracted(ctx, p)),
+        no_renewal_date=names(monthly),
+        no_renewal_count=len(monthly),
         every=Figure(value=NPS_EVERY_DAYS, unit="days", basis=[timing]),
         quiet_before_renewal=Figure(value=NPS_QUIET_BEFORE_RENEWAL, unit="days", basis=[timing]),
         audiences=[_audience(ctx, p, timing) for p in ctx.segments],
@@ -242,6 +269,7 @@ def _follow_up_basis(ctx: DesignContext) -> Basis:
 
 
 def design_csat(ctx: DesignContext) -> CsatProgram:
+    """CSAT after each resolved ticket: question, owner, low-score rule and the B2B support target."""
     _follow_up_basis(ctx)
     tiers: tuple[TouchModel, ...] = ("guided", "high_touch")
     managed = [t for t in tiers if any(s.touch == t for s in ctx.segments)]
@@ -270,6 +298,7 @@ def design_csat(ctx: DesignContext) -> CsatProgram:
 
 # --- product feedback -----------------------------------------------------------------------------------
 def design_product_feedback(ctx: DesignContext) -> ProductFeedback:
+    """Feedback sources, one route per key feature (and integrations), triage time and how the loop closes."""
     brief = ctx.project.brief
     routes = [FeedbackRoute(tag=f.id, area=f.name, owner=f"{PRODUCT_MANAGER} for {f.name}") for f in brief.key_features]
     if brief.integrations:
@@ -299,13 +328,11 @@ def design_product_feedback(ctx: DesignContext) -> ProductFeedback:
     loop = []
     if managed:
         loop.append(
-            f"The CSM tells each requesting {names(managed)} account the outcome (planned, declined with the "
+            f"For {names(managed)}, the account's CSM tells the requester the outcome (planned, declined with the "
             "reason, shipped) and notes it in the account plan"
         )
     if digital:
-        loop.append(
-            f"{names(digital)} accounts hear the outcome by release note, in-app message and email to the requester"
-        )
+        loop.append(f"For {names(digital)}, the requester hears the outcome by email, in-app message and release note")
     loop += [
         "Shipped requests are shown in the next business review or value report",
         f"{CS_OPS} sends product a monthly top-requests report by tag, account count and ARR",
@@ -320,13 +347,14 @@ def design_product_feedback(ctx: DesignContext) -> ProductFeedback:
         routes=routes,
         triage_within=Figure(value=TRIAGE_BUSINESS_DAYS, unit="business days", basis=[triage]),
         weighting=f"Each request counts once per account and carries the account's ARR and segment "
-        f"({', '.join(p.name for p in ctx.segments)}), so product sees demand by segment and by revenue",
+        f"({names(ctx.segments)}), so product sees demand by segment and by revenue",
         close_the_loop=loop,
     )
 
 
 # --- follow-up rules ------------------------------------------------------------------------------------
 def design_follow_ups(ctx: DesignContext) -> list[FollowUpRule]:
+    """A detractor follow-up per tier (owner and hours by tier) and the promoter reference ask."""
     basis = _follow_up_basis(ctx)
     out = []
     for tier, profiles in segments_by_tier(ctx).items():
@@ -363,7 +391,8 @@ def design_follow_ups(ctx: DesignContext) -> list[FollowUpRule]:
                 params={"window_days": NPS_EVERY_DAYS},
                 op=">=",
                 value=top.value,
-                text=f"account NPS over the last {NPS_EVERY_DAYS} days at or above the top quartile",
+                text=f"account NPS over the last {NPS_EVERY_DAYS} days is at or above the top quartile "
+                f"({top.value:.0f})",
             ),
             owner="Marketing, with the account's CSM",
             action="Ask the promoters for a review, a reference call or a case study; never during an open P1 or "
@@ -381,10 +410,15 @@ def design_feedback(ctx: DesignContext) -> FeedbackSection:
     product = design_product_feedback(ctx)
     follow_ups = design_follow_ups(ctx)
     targets = "; ".join(f"{t.segment_name} {t.target.value:+.0f}" for t in nps.targets if t.segment != "all")
+    features = join_names(f.name for f in ctx.project.brief.key_features)
+    within = sorted({int(f.within.value) for f in follow_ups if f.within})
+    hours = f"{within[0]}-{within[-1]}" if len(within) > 1 else f"{within[0]}"
+    csat_target = csat.targets[0].target.value
     summary = (
-        f"{ctx.project.brief.company} asks for relationship NPS every {NPS_EVERY_DAYS} days "
-        f"(targets: {targets}), CSAT after every resolved ticket, and routes product feedback by "
-        f"{len(product.routes)} tags built from its key features."
+        f"{ctx.project.brief.company} asks each customer contact for relationship NPS every {NPS_EVERY_DAYS} days "
+        f"(targets: {targets}) and for CSAT after every resolved ticket (target {csat_target:.0f}%). Feature "
+        f"requests go to the product manager of the feature they concern ({features}) and are triaged within "
+        f"{product.triage_within.value:.0f} business days; detractors hear from a person within {hours} hours."
     )
     return FeedbackSection(
         summary=summary,

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Literal, Protocol
 
 from cs_architect.design.context import DesignContext, TouchModel
+from cs_architect.design.cs_team import HEAD_OF_CS, TIER_NAMES, TIER_ORDER, distinct_titles, join_names
 from cs_architect.design.health_commercial import commercial_signals
 from cs_architect.design.health_data import KIND_COLUMNS, DataRequirement, data_requirements
 from cs_architect.design.health_facts import HealthFacts, UsageCadence, health_facts
@@ -23,7 +24,8 @@ from cs_architect.design.health_signals import (
     sentiment_signals,
     usage_signals,
 )
-from cs_architect.design.health_support import support_signals
+from cs_architect.design.health_support import sla_tier, support_signals
+from cs_architect.design.motions import DIGITAL_CS, NAMED_CSM, POOLED_CSM, tier_name, tier_owner
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.basis import Basis, Figure
 from cs_architect.spec.health_model import (
@@ -56,19 +58,17 @@ CATEGORY_QUESTIONS: dict[Category, str] = {
     "commercial": "Is the contract growing, shrinking or at risk of not being paid?",
     "engagement": "Are we in touch with the people who decide?",
 }
-# Who owns an account's health by touch model.
-TOUCH_OWNERS: dict[TouchModel, str] = {
-    "self_serve": "Digital CS programme (scaled CS team)",
-    "guided": "Pooled CSM",
-    "high_touch": "Named CSM",
-}
-# Days to act after an account enters a band, by band and touch model (assumption 'band_response_days').
+# Who owns an account's health by touch model: the support tiers' roles (one name per role).
+TOUCH_OWNERS: dict[TouchModel, str] = {t: tier_owner(t) for t in TIER_ORDER}
+# Days to act after an account enters a band, by band and touch model (assumption 'band_response_days');
+# the churn step's interventions and early warnings use the same days.
 BAND_RESPONSE_DAYS: dict[BandId, dict[TouchModel, int]] = {
     "healthy": {"self_serve": 30, "guided": 30, "high_touch": 30},
     "at_risk": {"self_serve": 1, "guided": 5, "high_touch": 2},
     "critical": {"self_serve": 2, "guided": 2, "high_touch": 1},
 }
 TREND_DAYS = 30
+SOURCE_EVENTS_SHOWN = 3
 
 
 class HasMilestones(Protocol):
@@ -82,6 +82,7 @@ class SignalRow(Strict):
     """One line of the signal table."""
 
     category: Category
+    category_name: str
     id: str
     name: str
     measures: str
@@ -105,6 +106,7 @@ class BandAction(Strict):
     """What happens when an account in one touch tier enters a band."""
 
     touch: TouchModel
+    touch_name: str
     segments: list[str]
     owner: str
     action: str
@@ -183,7 +185,10 @@ def _source(signal: Signal) -> str:
     text = ", ".join(names)
     events = signal.params.get("events") or signal.params.get("features")
     if isinstance(events, list):
-        text += f" ({', '.join(str(e) for e in events)})"
+        # The full list is in health_model.yaml; a table cell names the first few.
+        shown = ", ".join(str(e) for e in events[:SOURCE_EVENTS_SHOWN])
+        more = len(events) - SOURCE_EVENTS_SHOWN
+        text += f" ({shown}{f' and {more} more' if more > 0 else ''})"
     if signal.kind == "onboarding_progress":
         ms = signal.params.get("milestones")
         if isinstance(ms, list):
@@ -240,6 +245,7 @@ def _signal_rows(model: HealthModel) -> list[SignalRow]:
             rows.append(
                 SignalRow(
                     category=cat.id,
+                    category_name=CATEGORY_NAMES[cat.id],
                     id=s.id,
                     name=s.name,
                     measures=_measures(s),
@@ -297,35 +303,31 @@ def _worked_example(model: HealthModel) -> list[str]:
 
 
 def _band_plans(ctx: DesignContext, model: HealthModel, facts: HealthFacts, bands_basis: list[Basis]) -> list[BandPlan]:
-    response_basis = ctx.assume(
-        "band_response_days",
-        "Response times after an account enters a band: at risk within 1 day (automated, self-serve), "
-        "5 days (guided) or 2 days (high-touch); critical within 2 days (self-serve, guided) or 1 day "
-        "(high-touch); healthy accounts are reviewed at least every 30 days.",
-        "Higher-value accounts get a faster human response; self-serve accounts get an immediate "
-        "automated one and a human follow-up.",
-        "How quickly can your CS team act on a newly at-risk or critical account today?",
-    )
+    response_basis = band_response_basis(ctx)
     b = {band.id: band.min for band in model.bands}
     ranges = {
         "healthy": f"{b['healthy']:g} to 100",
         "at_risk": f"{b['at_risk']:g} to below {b['healthy']:g}",
         "critical": f"0 to below {b['at_risk']:g}",
     }
+    act = ctx.project.brief.activation_event.name
     meaning = {
-        "healthy": "Getting the value it bought; look for advocacy and expansion.",
-        "at_risk": "Something important is slipping; find the cause before the customer names it.",
-        "critical": "Likely to churn or contract at the next renewal unless something changes now.",
+        "healthy": f"Uses {model.company} at the {facts.cadence} rhythm of a healthy account and keeps reaching "
+        f"'{act}': the time to ask for references and to act on expansion triggers.",
+        "at_risk": "At least one category is slipping (the score breakdown shows which): find the cause before "
+        "the customer raises it.",
+        "critical": "Likely to churn or cut back at the next renewal unless the cause is fixed now.",
     }
     plans = []
     for band in ("healthy", "at_risk", "critical"):
         actions = []
         for touch, profiles in facts.tiers.items():
-            champions = " / ".join(dict.fromkeys(p.segment.champion for p in profiles))
-            buyers = " / ".join(dict.fromkeys(p.segment.economic_buyer for p in profiles))
+            champions = " / ".join(distinct_titles(p.segment.champion for p in profiles))
+            buyers = " / ".join(distinct_titles(p.segment.economic_buyer for p in profiles))
             actions.append(
                 BandAction(
                     touch=touch,
+                    touch_name=tier_name(touch),
                     segments=[p.name for p in profiles],
                     owner=TOUCH_OWNERS[touch],
                     action=_band_action(band, touch, champions, buyers),
@@ -346,6 +348,29 @@ def _band_plans(ctx: DesignContext, model: HealthModel, facts: HealthFacts, band
     return plans
 
 
+def band_response_basis(ctx: DesignContext) -> Basis:
+    """The assumption behind :data:`BAND_RESPONSE_DAYS`, worded from the table itself."""
+
+    def days(n: int) -> str:
+        return f"{n} day{'s' if n != 1 else ''}"
+
+    parts = [
+        f"{band.replace('_', ' ')}: "
+        + ", ".join(f"{TIER_NAMES[t].lower()} within {days(d)}" for t, d in BAND_RESPONSE_DAYS[band].items())
+        for band in ("at_risk", "critical")
+    ]
+    review = sorted(set(BAND_RESPONSE_DAYS["healthy"].values()))
+    return ctx.assume(
+        "band_response_days",
+        f"Response times after an account enters a band ({'; '.join(parts)}); healthy accounts are reviewed at "
+        f"least every {' or '.join(str(d) for d in review)} days.",
+        "Higher-value accounts get a faster human response; self-serve accounts get an automated response the "
+        "next day and a person when it does not help; a pooled CSM's larger book needs more time than a "
+        "named CSM's.",
+        "How quickly can your CS team act on a newly at-risk or critical account today?",
+    )
+
+
 def _band_action(band: BandId, touch: TouchModel, champion: str, buyer: str) -> str:
     if band == "healthy":
         return {
@@ -358,19 +383,49 @@ def _band_action(band: BandId, touch: TouchModel, champion: str, buyer: str) -> 
     if band == "at_risk":
         return {
             "self_serve": "Automated: in-app guide and email sequence aimed at the lowest-scoring "
-            "category; the scaled CS team reviews the at-risk list weekly.",
+            f"category; the {DIGITAL_CS} reviews the at-risk list weekly.",
             "guided": f"Find the lowest-scoring category, call the {champion}, agree a recovery plan "
             "with dates; rate CSM sentiment with a reason.",
             "high_touch": f"Call the {champion}, agree a written recovery plan, tell the account "
             "executive; add the account to the weekly risk review.",
         }[touch]
     return {
-        "self_serve": "A person from the scaled CS team emails the account admin with a call offer and "
+        "self_serve": f"A person from the {DIGITAL_CS} emails the account admin with a call offer and "
         "the one fix most likely to restore value.",
-        "guided": f"CSM and CS lead hold a rescue call with the {champion} and inform the {buyer}; "
-        "start the critical intervention.",
-        "high_touch": f"Named CSM and Head of CS open a rescue plan; executive-to-executive call with the {buyer}.",
+        "guided": f"{POOLED_CSM} and the {HEAD_OF_CS} hold a rescue call with the {champion} and inform the "
+        f"{buyer}; start the critical intervention.",
+        "high_touch": f"{NAMED_CSM} and the {HEAD_OF_CS} open a rescue plan; executive-to-executive call with "
+        f"the {buyer}.",
     }[touch]
+
+
+TUNED = " It is tuned for"  # where the design-time part of the summary starts (kept by with_model)
+
+
+def _sentence_case(name: str) -> str:
+    """'Active users ...' -> 'active users ...' inside a sentence; acronyms ('NPS ...') stay."""
+    return name[0].lower() + name[1:] if name[1:2].islower() else name
+
+
+def _headline(model: HealthModel, signals: Sequence[SignalRow]) -> str:
+    """The part of the summary that follows the model (recomputed after an edit)."""
+    top = max(signals, key=lambda r: r.effective_weight)
+    heaviest = max(model.categories, key=lambda c: c.weight)
+    return (
+        f"{model.company}'s health score combines {len(signals)} signals in {len(model.categories)} categories "
+        f"and is recalculated {model.cadence}. {CATEGORY_NAMES[heaviest.id]} carries {heaviest.weight:g}% of the "
+        f"score; the heaviest single signal is {_sentence_case(top.name)} ({top.effective_weight:g}%)."
+    )
+
+
+def _tuning(ctx: DesignContext, facts: HealthFacts) -> str:
+    """The part of the summary that follows the inputs: usage rhythm, tenure, SLA tier, owners."""
+    owners = "; ".join(f"{tier_owner(t)} for {join_names(p.name for p in ps)}" for t, ps in facts.tiers.items())
+    return (
+        f"{TUNED} {facts.cadence} use of {ctx.project.brief.company}, judges new accounts leniently until day "
+        f"{facts.tenure_days} (activation) and checks the first-response targets of the "
+        f"{TIER_NAMES[sla_tier(facts)].lower()} tier. Who acts on a band change: {owners}."
+    )
 
 
 def design_health(ctx: DesignContext, onboarding: HasMilestones) -> HealthSection:
@@ -396,14 +451,7 @@ def design_health(ctx: DesignContext, onboarding: HasMilestones) -> HealthSectio
         sources=default_sources(),
     )
     signals = _signal_rows(model)
-    top = max(signals, key=lambda r: r.effective_weight)
-    tiers = ", ".join(f"{p.name} ({t.replace('_', '-')})" for t, ps in facts.tiers.items() for p in ps)
-    summary = (
-        f"{brief.company}'s health score combines {len(signals)} signals in six categories, "
-        f"recalculated daily; the heaviest single signal is {top.name.lower()} "
-        f"({top.effective_weight:g}% of the score). It is tuned for a product used {facts.cadence} "
-        f"whose value events are {', '.join(facts.value_events)}, and for {tiers}."
-    )
+    summary = _headline(model, signals) + _tuning(ctx, facts)
     return HealthSection(
         summary=summary,
         model=model,
@@ -482,13 +530,8 @@ def with_model(section: HealthSection, model: HealthModel) -> HealthSection:
         for plan in section.bands
     ]
     signals = _signal_rows(model)
-    top = max(signals, key=lambda r: r.effective_weight)
-    tail = section.summary[section.summary.find(" It is tuned") :] if " It is tuned" in section.summary else ""
-    summary = (
-        f"{model.company}'s health score combines {len(signals)} signals in {len(model.categories)} categories, "
-        f"recalculated {model.cadence}; the heaviest single signal is {top.name.lower()} "
-        f"({top.effective_weight:g}% of the score).{tail}"
-    )
+    tail = section.summary[section.summary.find(TUNED) :] if TUNED in section.summary else ""
+    summary = _headline(model, signals) + tail
     return section.model_copy(
         update={
             "summary": summary,

@@ -7,6 +7,8 @@ the model's ``sources`` section, so a user sees what to export and what to call 
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.health_model import HealthModel
 
@@ -42,12 +44,22 @@ class DataRequirement(Strict):
     required: bool
     columns: list[str]
     signals: list[str]
+    coverage_loss: float = Field(description="points of coverage (share of the score's weight) lost without it")
     if_missing: str
 
 
 def data_requirements(model: HealthModel) -> list[DataRequirement]:
-    """Tables the model reads, in contract order, with columns, signals and what happens if missing."""
+    """Tables the model reads, in contract order, with columns, signals and what happens if missing.
+
+    Coverage lost without a table = Σ over the signals that read it of their effective weight
+    (category weight x signal weight / the category's signal weights), in points of 100.
+    """
     sources = model.sources
+    effective = {
+        s.id: cat.weight * s.weight / sum(x.weight for x in cat.signals)
+        for cat in model.categories
+        for s in cat.signals
+    }
     by_table: dict[str, tuple[list[str], list[str]]] = {}
     for _cat, s in model.signals():
         for table, columns in KIND_COLUMNS[s.kind].items():
@@ -64,6 +76,7 @@ def data_requirements(model: HealthModel) -> list[DataRequirement]:
     for table in sorted(by_table, key=order.index):
         cols, sigs = by_table[table]
         src = getattr(sources, table)
+        loss = round(sum(effective[s] for s in sigs), 1) if table != "accounts" else 100.0
         out.append(
             DataRequirement(
                 table=table,
@@ -71,10 +84,12 @@ def data_requirements(model: HealthModel) -> list[DataRequirement]:
                 required=table == "accounts",
                 columns=cols,
                 signals=sigs,
+                coverage_loss=loss,
                 if_missing=(
                     "required: no score without it"
                     if table == "accounts"
-                    else f"{', '.join(sigs)} reported as missing; weight redistributed, coverage drops"
+                    else f"its {len(sigs)} signal{'s' if len(sigs) != 1 else ''} reported as missing and their "
+                    f"weight redistributed; coverage drops by {loss:g} points"
                 ),
             )
         )

@@ -34,6 +34,7 @@ CADENCE_WINDOWS: dict[UsageCadence, dict[str, int]] = {
 }
 # Per-account pace of a repeated value event (events per day) at or above which use is daily/weekly.
 DAILY_PACE = 0.5
+MIN_ROUTINE_COUNT = 3  # a value event expected this many times is a routine, not a one-off step
 WEEKLY_PACE = 1 / 7
 # Touch cadence (days) a CSM-covered tier should keep, and its business-review cadence.
 TOUCH_CADENCE_DAYS: dict[TouchModel, int] = {"guided": 45, "high_touch": 30}
@@ -92,21 +93,27 @@ def touch_tiers(ctx: DesignContext) -> dict[TouchModel, list[SegmentProfile]]:
 
 
 def recurring_value_event(brief: Brief) -> tuple[float, int, ValueEvent] | None:
-    """The value event with the fastest pace (count / target day) among those that must repeat.
+    """The product's routine: the value event expected most often by its target day.
 
-    Returns (pace, index in brief.value_events, event), or None when no value event has a count
-    above 1 and a target day. The earliest-listed event wins a tie.
+    Only events expected at least :data:`MIN_ROUTINE_COUNT` times count: once or twice is a one-off
+    step (a first setup, a second teammate joining), not a rhythm of use. Returns (pace = count /
+    target day, index in brief.value_events, event), or None when no value event qualifies. Ties go
+    to the faster pace, then to the earlier-listed event.
     """
-    paced = [(v.count / v.target_day, i, v) for i, v in enumerate(brief.value_events) if v.count > 1 and v.target_day]
-    return max(paced, key=lambda x: (x[0], -x[1])) if paced else None
+    paced = [
+        (v.count / v.target_day, i, v)
+        for i, v in enumerate(brief.value_events)
+        if v.count >= MIN_ROUTINE_COUNT and v.target_day
+    ]
+    return max(paced, key=lambda x: (x[2].count, x[0], -x[1])) if paced else None
 
 
 def usage_cadence(ctx: DesignContext) -> tuple[UsageCadence, str, list[Basis]]:
-    """How often a healthy account uses the product: from the fastest repeated value event's pace.
+    """How often a healthy account uses the product: from the pace of its routine value event.
 
-    pace = count / target_day (events per account per day) of each value event that must happen
-    more than once by a target day; daily if the fastest pace >= 0.5, weekly if >= 1/7, else
-    monthly. Without such an event the product is assumed to be used weekly (stated assumption).
+    pace = count / target_day (events per account per day) of :func:`recurring_value_event`; daily
+    if the pace >= 0.5, weekly if >= 1/7, else monthly. Without such an event the product is assumed
+    to be used weekly (stated assumption).
     """
     brief = ctx.project.brief
     recurring = recurring_value_event(brief)
@@ -122,8 +129,9 @@ def usage_cadence(ctx: DesignContext) -> tuple[UsageCadence, str, list[Basis]]:
             ctx.inp("brief", ("value_events", i, "target_day")),
             ctx.assume(
                 "usage_cadence_from_pace",
-                "A value event's pace (count / target day) shows how often a healthy account uses "
-                "the product: daily at 0.5 or more per day, weekly at 1/7 or more, else monthly.",
+                f"The pace (count / target day) of the value event expected most often (at least "
+                f"{MIN_ROUTINE_COUNT} times) shows how often a healthy account uses the product: daily at 0.5 "
+                "or more per day, weekly at 1/7 or more, else monthly.",
                 "The brief does not state a usage frequency; the onboarding targets imply one.",
                 "Is this the rhythm of a healthy customer (daily, weekly or monthly use)?",
             ),
@@ -131,15 +139,16 @@ def usage_cadence(ctx: DesignContext) -> tuple[UsageCadence, str, list[Basis]]:
         return cadence, reason, basis
     metric = ctx.pricing_metric or "unpriced"
     reason = (
-        f"No value event must repeat by a target day, so weekly use is assumed for a {ctx.motion} {metric} product."
+        f"No value event is expected {MIN_ROUTINE_COUNT} or more times by a target day, so weekly use is "
+        f"assumed for a {ctx.motion} {metric} product."
     )
     basis = [
         ctx.inp("brief", ("value_events",)),
         ctx.assume(
             "usage_cadence_weekly",
             "A healthy account uses the product at least weekly.",
-            "No value event gives a repeat count and target day, so the brief does not show "
-            "how often a healthy customer uses the product.",
+            f"No value event gives a repeat count of {MIN_ROUTINE_COUNT} or more and a target day, so the "
+            "brief does not show how often a healthy customer uses the product.",
             "How often does a healthy customer use the product: daily, weekly or monthly?",
         ),
     ]

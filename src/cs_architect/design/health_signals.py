@@ -28,6 +28,7 @@ def usage_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
     """Active-user ratio, usage trend and days since last activity, windows set by usage cadence."""
     w = facts.windows
     usage_priced = ctx.pricing_metric in ("usage", "hybrid")
+    seat_priced = ctx.pricing_metric in ("seat", "hybrid")
     usage_event = ctx.project.pricing.usage_event if ctx.project.pricing else None
     trend_events = [usage_event] if usage_priced and usage_event else facts.activity_events
     trend_basis = (
@@ -55,20 +56,24 @@ def usage_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
         "hybrid": "seats and usage are paid for",
         "usage": "usage is what the customer pays for",
         "flat": "the plan is paid whatever the use",
+        "": "no pricing model ties the price to use",
     }
     trend_days = max(facts.tenure_days, 2 * w["trend_window"])
     return [
         Signal(
             id="active_user_ratio",
             kind="active_user_ratio",
-            name="Active users as a share of seats",
+            name="Active users as a share of seats" if seat_priced else "Active users as a share of all users",
             weight=30 if usage_priced else 50,
             params={"window_days": w["active_window"], "events": facts.activity_events},
             scoring=LinearScoring(bad=0.3, good=0.8),
             why=(
-                f"{company} is used {facts.cadence}; {priced_by.get(ctx.pricing_metric or '', 'seats are')} "
-                f"and seats nobody uses in a {w['active_window']}-day window are the first to be questioned "
-                f"at renewal."
+                f"{company} is used {facts.cadence}; {priced_by[ctx.pricing_metric or '']}, and seats nobody "
+                f"uses in a {w['active_window']}-day window are the first to be questioned at renewal."
+                if seat_priced
+                else f"{company} is used {facts.cadence} and {priced_by[ctx.pricing_metric or '']}: an account "
+                f"whose people stop using it in a {w['active_window']}-day window stops getting value before its "
+                "bill shows it (accounts.seats holds the account's users)."
             ),
             basis=[*facts.cadence_basis, *facts.windows_basis, active_basis, weights_basis(ctx)],
         ),

@@ -1,20 +1,28 @@
 """Support signals of the health model: ticket load, first-response SLA attainment, ticket CSAT.
 
-SLA targets come from the SLA benchmark rows of the tier with the most accounts, converted to the
-calendar hours the engine measures.
+The first-response targets are the support section's (:func:`cs_architect.design.support.tier_slas`)
+for the tier with the most accounts, converted once (:func:`calendar_hours`) to the clock hours the
+engine measures between a ticket's creation and its first response.
 """
 
 from __future__ import annotations
 
+import re
+
 from cs_architect.design.context import DesignContext, TouchModel
+from cs_architect.design.cs_team import TIER_NAMES, join_names
 from cs_architect.design.health_facts import (
-    PRIORITIES,
     TOUCH_ORDER,
     HealthFacts,
     benchmark_ratio,
 )
-from cs_architect.spec.basis import Basis
+from cs_architect.design.support import tier_slas
+from cs_architect.spec.basis import Basis, Figure
 from cs_architect.spec.health_model import BandScoring, LinearScoring, Signal, Step
+
+DEFAULT_BUSINESS_DAY_HOURS = 8  # when support_hours gives no opening times
+_AROUND_THE_CLOCK = re.compile(r"24\s*[x×/]\s*7|around the clock|24 hours a day", re.IGNORECASE)
+_OPENING = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*[-–]\s*(\d{1,2})(?::(\d{2}))?")
 
 
 # --- support --------------------------------------------------------------------------------------
@@ -25,58 +33,75 @@ def sla_tier(facts: HealthFacts) -> TouchModel:
     )
 
 
-def sla_hours(ctx: DesignContext, tier: TouchModel) -> tuple[dict[str, float], list[Basis]]:
-    """First-response SLA in calendar hours by priority for a touch tier.
+def business_day_hours(ctx: DesignContext) -> tuple[float, Basis | None]:
+    """Support hours per business day, and the basis: 24 when support runs around the clock for every
+    priority, the span of the opening times in ``brief.support_hours`` ('08:00-18:00' = 10), else 8
+    (then ``None``: the caller states the assumption)."""
+    text = ctx.project.brief.support_hours or ""
+    where = ctx.inp("brief", ("support_hours",))
+    if _AROUND_THE_CLOCK.search(text) and "business hours" not in text.lower():
+        return 24.0, where
+    m = _OPENING.search(text)
+    if m:
+        start = int(m.group(1)) + int(m.group(2) or 0) / 60
+        end = int(m.group(3)) + int(m.group(4) or 0) / 60
+        if 0 < end - start <= 24:
+            return end - start, where
+    return float(DEFAULT_BUSINESS_DAY_HOURS), None
 
-    High-touch: the looser end of each published enterprise range (urgent around the clock; high,
-    normal, low in business hours). Guided and self-serve: the standard tier, whose first-reply
-    target (4 business hours) is the urgent target and 2x, 4x, 10x it the lower priorities. The
-    engine counts calendar hours, so business hours are converted at 3 calendar hours each
-    (8 business hours a day = 24 calendar hours) unless support runs 24x7.
+
+def calendar_hours(ctx: DesignContext, first_response: Figure) -> tuple[float, list[Basis]]:
+    """A first-response target in the clock hours the engine measures, and the basis of the conversion.
+
+    The one conversion between the support section's targets and the health model: minutes / 60 and
+    hours as they are (clock time); business hours x 24 / support hours per business day, so a
+    business day (8 hours when the brief gives no opening times) is a calendar day. Weekends are not
+    added: a ticket raised on a Friday evening may count as a miss.
     """
-    support = (ctx.project.brief.support_hours or "").lower()
-    around_the_clock = "24" in support and "7" in support
-    factor = 1 if around_the_clock else 3
-    if tier == "high_touch":
-        rows = [ctx.row(f"sla_p{i}_high_touch") for i in (1, 2, 3, 4)]
-        target = [r.high if r.high is not None else r.median for r in rows]
-        if any(t is None for t in target):
-            raise ValueError("SLA benchmark rows need a value")
-        urgent = float(target[0] or 0) / 60 if rows[0].unit.startswith("min") else float(target[0] or 0)
-        business = [float(t or 0) for t in target[1:]]
-        hours = {
-            "urgent": urgent,
-            "high": business[0] * factor,
-            "normal": business[1] * factor,
-            "low": business[2] * factor,
-        }
-        basis = [ctx.bench(r.id, "looser end of the range") for r in rows]
+    value, unit = first_response.value, first_response.unit
+    if unit == "minutes":
+        return round(value / 60, 2), []
+    if unit != "business hours":
+        return float(value), []
+    day_hours, where = business_day_hours(ctx)
+    factor = 24 / day_hours
+    if where is not None:
+        basis = [where]
     else:
-        row = ctx.row("sla_standard_first_reply")
-        first = float(row.median or 0)
-        hours = {p: first * m * factor for p, m in zip(PRIORITIES, (1, 2, 4, 10), strict=True)}
         basis = [
-            ctx.bench(row.id, "urgent target"),
-            ctx.assume(
-                "sla_standard_ladder",
-                "Standard-tier first-response targets: urgent within the standard first-reply target (4 "
-                "business hours), high 2x, normal 4x (2 business days) and low 10x (5 business days).",
-                "Published standard support policies answer high priority in about 4 business hours and "
-                "low priority in up to 5 business days.",
-                "What first-response times do your support plans promise per priority?",
-            ),
-        ]
-    if factor != 1:
-        basis.append(
             ctx.assume(
                 "sla_business_to_calendar_hours",
-                "A business-hours SLA is checked in calendar hours at 3 calendar hours per business hour.",
-                "Support is not staffed around the clock (or the brief does not say), while the engine "
-                "measures the time from a ticket's creation to its first response on the clock.",
-                "Can your help desk export response times in business hours?",
+                f"A business-hours SLA is checked in calendar hours at {factor:g} calendar hours per business "
+                f"hour ({DEFAULT_BUSINESS_DAY_HOURS} support hours make one calendar day).",
+                "The brief gives no support opening times, while the engine measures the clock time from a "
+                "ticket's creation to its first response.",
+                "What are your support hours (e.g. 08:00-18:00 Mon-Fri), and can your help desk export "
+                "response times in business hours?",
             )
-        )
+        ]
+    return round(value * factor, 2), basis
+
+
+def sla_hours(ctx: DesignContext, tier: TouchModel) -> tuple[dict[str, float], list[Basis]]:
+    """First-response SLA in calendar hours by ``tickets.priority`` value for a touch tier: the support
+    section's targets for the tier (:func:`~cs_architect.design.support.tier_slas`) through
+    :func:`calendar_hours`."""
+    hours: dict[str, float] = {}
+    basis: list[Basis] = []
+    for sla in tier_slas(ctx, tier):
+        hours[sla.data_value], conversion = calendar_hours(ctx, sla.first_response)
+        basis += [b for b in (*sla.first_response.basis, *conversion) if b not in basis]
     return hours, basis
+
+
+def _sla_text(ctx: DesignContext, tier: TouchModel) -> str:
+    parts = []
+    for sla in tier_slas(ctx, tier):
+        clock, _ = calendar_hours(ctx, sla.first_response)
+        given = sla.first_response.text()
+        shown = f"{clock:g} h on the clock" if sla.first_response.unit == "business hours" else ""
+        parts.append(f"{sla.priority} {given}" + (f" ({shown})" if shown else ""))
+    return ", ".join(parts)
 
 
 def support_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
@@ -136,13 +161,7 @@ def support_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
         )
     tier = sla_tier(facts)
     hours, sla_basis = sla_hours(ctx, tier)
-    names = ", ".join(p.name for p in facts.tiers[tier])
-    hours_note = ""
-    if ctx.project.brief.support_hours:
-        hours_note = (
-            f" Support runs {ctx.project.brief.support_hours}; the engine counts calendar hours, "
-            "so weekend tickets lower this score slightly."
-        )
+    names = join_names(p.name for p in facts.tiers[tier])
     signals.append(
         Signal(
             id="first_response_sla",
@@ -152,8 +171,9 @@ def support_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
             params={"window_days": 90, "sla_hours": hours},
             scoring=LinearScoring(bad=0.6, good=0.95),
             why=(
-                f"Uses the {tier.replace('_', '-')} SLA ({names}, the tier with most accounts); slow "
-                f"answers to urgent problems are remembered at renewal.{hours_note}"
+                f"Checks the {TIER_NAMES[tier].lower()} tier's first-response targets from the support section "
+                f"({_sla_text(ctx, tier)}), the tier of {names}, which has the most accounts; slow answers to "
+                "urgent problems are remembered at renewal."
             ),
             basis=[
                 *sla_basis,

@@ -16,9 +16,10 @@ from __future__ import annotations
 from pydantic import Field
 
 from cs_architect.design.context import AcvBand, DesignContext, TouchModel
+from cs_architect.design.cs_team import join_names, seller_title
 from cs_architect.design.journey_stages import STAGE_BUILDERS, Criterion, JourneyStage, RiskIndicator
 from cs_architect.design.milestones import build_milestones
-from cs_architect.design.motions import AUTOMATION, Entry, handoff_owner
+from cs_architect.design.motions import Entry, tier_name, tier_owner
 from cs_architect.design.touchpoints import (
     DayWindow,
     SegmentTouchpoints,
@@ -48,6 +49,7 @@ class SegmentOwnership(Strict):
     segment: str
     segment_name: str
     touch: TouchModel
+    touch_name: str = Field(description="the support tier's name, e.g. 'High-touch'")
     band: AcvBand
     entry: Entry = Field(description="sales_handoff or self_signup")
     owners: dict[StageId, str] = Field(description="stage id -> owner role, in stage order")
@@ -67,35 +69,86 @@ class JourneySection(Strict):
 def stage_owners(ctx: DesignContext, tl: Timeline) -> dict[StageId, str]:
     """Owner per stage: the handoff owner or automation at sign-up; the onboarding lead through
     activation; then automation (self-serve) or the segment's CSM, with sales for expansion deals."""
-    seller = handoff_owner(ctx)
+    seller = seller_title(ctx)
+    owner = tier_owner(tl.profile.touch)
     self_serve = tl.profile.touch == "self_serve"
     return {
-        "signup": seller if tl.entry == "sales_handoff" else AUTOMATION,
+        "signup": seller if tl.entry == "sales_handoff" else tier_owner("self_serve"),
         "onboarding": tl.lead,
         "activation": tl.lead,
-        "expansion": AUTOMATION if self_serve else f"{tl.csm}, with sales for upgrades",
-        "renewal": AUTOMATION if self_serve else tl.csm,
+        "expansion": owner if self_serve else f"{owner}, with sales for upgrades",
+        "renewal": owner,
     }
+
+
+def _names(names: list[str]) -> str:
+    """Names in a sentence; separated by semicolons when a name has its own 'and' or comma."""
+    if any(" and " in n or "," in n for n in names):
+        return "; ".join(names)
+    return join_names(names)
+
+
+def _group(names: list[str], total: int, *, first: bool = False) -> str:
+    """A group of segments in a sentence: by name, or 'every segment' when it holds them all (named
+    the first time, so the summary still says which segments there are)."""
+    if len(names) < total or total == 1:
+        return join_names(names)
+    if first:
+        return f"{'Both' if total == 2 else f'All {total}'} segments ({_names(names)})"
+    return "Every segment"
+
+
+def _summary(ctx: DesignContext, tls: list[Timeline]) -> str:
+    """Segments grouped by how they arrive and when they activate; renewal lead times grouped too."""
+    act = ctx.project.brief.activation_event.name
+    total = len(tls)
+    arrive: dict[str, list[str]] = {}
+    activate: dict[float, list[str]] = {}
+    renew: dict[float, list[str]] = {}
+    monthly: list[str] = []
+    for tl in tls:
+        how = "the sales handoff" if tl.entry == "sales_handoff" else "self-serve sign-up"
+        arrive.setdefault(how, []).append(tl.profile.name)
+        activate.setdefault(tl.activation.value, []).append(tl.profile.name)
+        if tl.term == "monthly":
+            monthly.append(tl.profile.name)
+        else:
+            renew.setdefault(tl.renewal.value, []).append(tl.profile.name)
+
+    def verb(names: list[str], one: str, many: str) -> str:
+        return one if len(names) == 1 else many
+
+    parts = [
+        " ".join(
+            f"{_group(n, total, first=True)} {verb(n, 'arrives', 'arrive')} through {how}." for how, n in arrive.items()
+        ),
+        " ".join(f"{_group(n, total)} should reach '{act}' by day {day:g}." for day, n in sorted(activate.items())),
+    ]
+    renewal = []
+    if len(renew) == 1 and not monthly:
+        renewal.append(f"Renewal work starts {next(iter(renew)):g} days before each renewal date.")
+    elif renew:
+        renewal.append(
+            "Renewal work starts "
+            + "; ".join(f"{days:g} days before the renewal date for {join_names(n)}" for days, n in renew.items())
+            + "."
+        )
+    if monthly:
+        runs = "runs" if len(monthly) in (1, total) else "run"
+        renewal.append(f"{_group(monthly, total)} {runs} month to month: every monthly charge is a renewal.")
+    return f"{ctx.project.brief.company}: " + " ".join([*parts, *renewal])
 
 
 def design_journey(ctx: DesignContext) -> JourneySection:
     """Design the five-stage customer journey per segment (rules in the module docstring)."""
     milestones, _ = build_milestones(ctx)
     tls = [segment_timeline(ctx, p, milestones) for p in ctx.segments]
-    brief = ctx.project.brief
-    act = brief.activation_event
-    parts = []
-    for tl in tls:
-        arrive = "the sales handoff" if tl.entry == "sales_handoff" else "self-serve sign-up"
-        parts.append(
-            f"{tl.profile.name} ({tl.profile.touch.replace('_', '-')}) arrive through {arrive}, reach "
-            f"'{act.name}' by day {tl.activation.value:g} and start renewal {tl.renewal.value:g} days out"
-        )
     ownership = [
         SegmentOwnership(
             segment=tl.profile.id,
             segment_name=tl.profile.name,
             touch=tl.profile.touch,
+            touch_name=tier_name(tl.profile.touch),
             band=tl.profile.band,
             entry=tl.entry,
             owners=stage_owners(ctx, tl),
@@ -103,7 +156,7 @@ def design_journey(ctx: DesignContext) -> JourneySection:
         for tl in tls
     ]
     return JourneySection(
-        summary=f"{brief.company}: " + "; ".join(parts) + ".",
+        summary=_summary(ctx, tls),
         stages=[build(ctx, tls) for build in STAGE_BUILDERS],
         ownership=ownership,
     )

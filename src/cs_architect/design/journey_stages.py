@@ -8,11 +8,13 @@ and risk indicators that name the company's own value events, features, plans an
 - onboarding: kickoff or first session to the activation value event by its target day;
 - activation: the activation event to the last onboarding milestone; unused key features;
 - expansion: the offer follows the pricing metric (seats, usage, add-ons); champion loss;
-- renewal: 90 or 120 days out; card or invoice by the segment's plans; the renewal uplift.
+- renewal: 90 or 120 days out; card or invoice by the segment's plans; the renewal uplift. Month-to-month
+  segments renew at every monthly charge instead (cancellation, downgrade and failed charges are the risks).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +22,8 @@ from typing import Any
 from pydantic import Field
 
 from cs_architect.design.context import DesignContext, SegmentProfile
-from cs_architect.design.motions import handoff_owner
+from cs_architect.design.cs_team import seller_title
+from cs_architect.design.health_facts import recurring_value_event
 from cs_architect.design.touchpoints import (
     SegmentTouchpoints,
     StageId,
@@ -135,7 +138,7 @@ def _signal(m: Milestone) -> str:
 def _shared(ctx: DesignContext) -> dict[str, str]:
     handoff = ctx.project.sales.handoff
     return {
-        "seller": handoff_owner(ctx),
+        "seller": seller_title(ctx),
         "act": ctx.project.brief.activation_event.name,
         "meeting": f" ({handoff.meeting})" if handoff and handoff.meeting else "",
     }
@@ -237,6 +240,15 @@ def onboarding_stage(ctx: DesignContext, tls: Sequence[Timeline]) -> JourneyStag
     return st.build()
 
 
+def _breadth_day(ctx: DesignContext, activation: int, onboarded: int) -> tuple[int, list[Basis]]:
+    """By when an account should use more than its onboarding features: the onboarded day when milestones
+    follow activation, else the full-onboarding benchmark (breadth takes longer than one value event)."""
+    full = ctx.benchmarks["onboarding_full_days"].median
+    if onboarded > activation or full is None or full <= onboarded:
+        return onboarded, []
+    return math.ceil(full), [ctx.bench("onboarding_full_days", "time to onboard a B2B customer fully")]
+
+
 def activation_stage(ctx: DesignContext, tls: Sequence[Timeline]) -> JourneyStage:
     """Activation: from the activation value event until every onboarding milestone is reached."""
     brief, shared = ctx.project.brief, _shared(ctx)
@@ -248,9 +260,9 @@ def activation_stage(ctx: DesignContext, tls: Sequence[Timeline]) -> JourneyStag
         st.entry(sid, f"'{act.name}' reached ({tl.activation_milestone.verification.text})")
         if later:
             names = ", ".join(f"'{m.name}'" for m in later)
-            st.exit(sid, f"Every onboarding milestone reached: {names}, the last by day {o}", done.basis)
+            st.exit(sid, f"Onboarded: every onboarding milestone reached ({names}), the last by day {o}", done.basis)
         else:
-            st.exit(sid, f"Fully onboarded by day {o}: '{act.name}' keeps recurring", done.basis)
+            st.exit(sid, f"Onboarded on day {a}: '{act.name}' is the last onboarding milestone", done.basis)
         for m in later:
             st.risk(sid, _missed(m, m.day), _signal(m), m.basis)
         covered = {m.verification.event for m in tl.milestones}
@@ -258,7 +270,8 @@ def activation_stage(ctx: DesignContext, tls: Sequence[Timeline]) -> JourneyStag
         if unused:
             events = ", ".join(f.event for f in unused if f.event)
             names = ", ".join(f.name for f in unused)
-            st.risk(sid, f"None of {names} used by day {o}", f"events: {events}", done.basis)
+            by, basis = _breadth_day(ctx, a, o)
+            st.risk(sid, f"None of {names} used by day {by}", f"events: {events}", basis or done.basis)
         st.plays(tl, play_fields(tl, shared))
     return st.build()
 
@@ -275,27 +288,45 @@ def expansion_lever(ctx: DesignContext) -> tuple[str, str, str]:
         case "usage":
             return unit, f"{unit} approach the amount included in the plan", f"events: {event}"
         case "hybrid":
-            return f"seats or {unit}", f"{seats}, or {unit} approach the amount included", f"users; events: {event}"
+            return f"seats or {unit}", f"{seats}, or {unit} approach the amount included", f"events: {event}"
     return "a higher plan", "the account uses every key feature of its plan", "events: key feature events"
 
 
 def expansion_stage(ctx: DesignContext, tls: Sequence[Timeline]) -> JourneyStage:
     """Expansion: from onboarded until the renewal window; the offer follows the pricing metric."""
-    pricing, act = ctx.project.pricing, ctx.project.brief.activation_event
+    pricing = ctx.project.pricing
     more, limit, usage_signal = expansion_lever(ctx)
     add_ons = [a.name for a in pricing.add_ons] if pricing else []
-    offer = f"more {more}" + (f" or the {', '.join(add_ons)} add-on" if add_ons else "")
+    offer = f"more {more}"
+    if len(add_ons) == 1:
+        offer += f" or the {add_ons[0]} add-on"
+    elif add_ons:
+        offer += f", or one of the add-ons {', '.join(add_ons[:-1])} or {add_ons[-1]}"
     metric = [ctx.inp("pricing", ("pricing_metric",))] if pricing else []
     shared = {**_shared(ctx), "offer": offer, "limit": limit}
+    # The product's routine value event (one expected 3+ times); a one-off event cannot "happen less often".
+    recurring = recurring_value_event(ctx.project.brief)
+    routine = (
+        (recurring[2].name, recurring[2].event, [ctx.inp("brief", ("value_events", recurring[1], "event"))])
+        if recurring
+        else None
+    )
     st = _Stage("expansion", [t.profile.id for t in tls])
     for tl in tls:
         p, sid, done = tl.profile, tl.profile.id, tl.onboarded
         st.entry(sid, f"Onboarded (by day {done.value:g}) with the health score in the healthy band", done.basis)
-        st.exit(
-            sid,
-            f"Expansion closed ({offer}), or the renewal window opens {tl.renewal.value:g} days before renewal",
-            [*metric, *tl.renewal.basis],
-        )
+        if tl.term == "monthly":
+            st.exit(
+                sid,
+                f"An expansion closes ({offer}); month to month, the stage lasts as long as the account stays",
+                metric,
+            )
+        else:
+            st.exit(
+                sid,
+                f"An expansion closes ({offer}), or the renewal window opens {tl.renewal.value:g} days before renewal",
+                [*metric, *tl.renewal.basis],
+            )
         if ctx.pricing_metric in ("seat", "hybrid"):
             st.risk(
                 sid,
@@ -305,7 +336,9 @@ def expansion_stage(ctx: DesignContext, tls: Sequence[Timeline]) -> JourneyStage
             )
         if ctx.pricing_metric in ("usage", "hybrid"):
             st.risk(sid, "Billed usage falling month over month", usage_signal, metric)
-        st.risk(sid, f"'{act.name}' happening less often month over month", f"events: {act.event}")
+        if routine is not None:
+            name, event, basis = routine
+            st.risk(sid, f"'{name}' happening less often month over month", f"events: {event}", basis)
         st.risk(
             sid,
             f"Champion ({p.segment.champion}) leaves or stops using the product",
@@ -330,6 +363,11 @@ def renewal_stage(ctx: DesignContext, tls: Sequence[Timeline]) -> JourneyStage:
         p, sid, r, renewal = tl.profile, tl.profile.id, int(tl.renewal.value), tl.renewal
         methods = sorted({pricing.method(pl) for pl in _plans(ctx, p)}) if pricing else []
         paying = [ctx.inp("pricing", ("payment_method",))] if pricing else []
+        card = " and a card-expiry check" if "card" in methods else ""
+        if tl.term == "monthly":
+            _monthly_renewal(st, tl, [pl.name for pl in _plans(ctx, p)], methods, paying)
+            st.plays(tl, play_fields(tl, {**shared, "card": card}), {"card": paying})
+            continue
         st.entry(sid, f"{r} days before the renewal date (from the contract terms captured at handoff)", renewal.basis)
         done = " / ".join(paid[m] for m in methods) or "the renewal is signed"
         st.exit(sid, f"Renewed: {done}; or churn recorded with its reason", paying)
@@ -353,9 +391,21 @@ def renewal_stage(ctx: DesignContext, tls: Sequence[Timeline]) -> JourneyStage:
             st.risk(sid, "Renewal invoice unpaid after its due date", "payments: no succeeded payment", paying)
         if pct and p.touch != "self_serve":
             st.risk(sid, f"Objection to the {pct:g}% renewal uplift", "CRM: renewal opportunity notes", uplift)
-        card = " and a card-expiry check" if "card" in methods else ""
         st.plays(tl, play_fields(tl, {**shared, "card": card}), {"uplift": uplift, "card": paying})
     return st.build()
+
+
+def _monthly_renewal(st: _Stage, tl: Timeline, plans: list[str], methods: list[str], paying: list[Basis]) -> None:
+    """Month to month: every charge renews the account, so the renewal stage is each monthly charge."""
+    sid = tl.profile.id
+    on = f" on {' or '.join(plans)}" if plans else ""
+    st.entry(sid, f"Month to month{on}: every monthly charge renews the account, which can cancel at any charge",
+             list(tl.term_basis))  # fmt: skip
+    st.exit(sid, "Each monthly charge succeeds; or the account cancels, with the reason recorded", paying)
+    st.risk(sid, "Health score at risk or critical before a monthly charge", "health score and band")
+    st.risk(sid, "Cancellation or downgrade started", "billing: subscription changes", list(tl.term_basis))
+    if "card" in methods:
+        st.risk(sid, "Failed card payment on a monthly charge", "payments: status failed", paying)
 
 
 STAGE_BUILDERS: tuple[Callable[[DesignContext, Sequence[Timeline]], JourneyStage], ...] = (

@@ -4,6 +4,9 @@ from which tables, cut by which dimensions, and against which targets.
 Targets per segment come from benchmark rows for the segment's ACV band: the median is the target
 (the yellow/green boundary), the top quartile (or the better end of a published range) the stretch.
 Where a segment row is a rule of thumb, a measured row for the segment's ACV is used as a cross-check.
+The company-wide ('all segments') target is the blend of the segment targets, weighted by expected
+ARR (NRR, GRR, revenue churn) or expected accounts (logo churn, NPS), so it never contradicts them;
+the published all-company median is shown beside it as a reference.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from typing import Literal
 from pydantic import Field
 
 from cs_architect.design.context import DesignContext, SegmentProfile
+from cs_architect.design.cs_team import CS_OPS, HEAD_OF_CS, SUPPORT_LEAD
 from cs_architect.design.expansion import ExpansionSection
-from cs_architect.design.feedback import CSAT_DEFINITION, NPS_DEFINITION
-from cs_architect.design.support import CS_OPS, HEAD_OF_CS, SUPPORT_LEAD, BenchField, acv_row, row_figure
+from cs_architect.design.feedback import CSAT_DEFINITION, NPS_DEFINITION, nps_targets
+from cs_architect.design.figures import BenchField, acv_row, blend, figure, row_figure
 from cs_architect.inputs.base import Strict
-from cs_architect.spec.basis import Figure
+from cs_architect.spec.basis import Basis, Figure
 
 Direction = Literal["higher", "lower"]
 
@@ -39,6 +43,7 @@ class Metric(Strict):
     owner: str
     data: list[str] = Field(description="data-contract table.column the metric reads")
     direction: Direction
+    better_when: str = Field(default="", description="what 'better' means when the direction alone does not say")
     targets: list[MetricTarget] = Field(default_factory=list)
     reference: list[Figure] = Field(default_factory=list, description="thresholds or context figures")
     note: str = ""
@@ -50,7 +55,41 @@ class MetricsSection(Strict):
     metrics: list[Metric]
 
     def metric(self, metric_id: str) -> Metric:
+        """The metric with this id."""
         return next(m for m in self.metrics if m.id == metric_id)
+
+    def company_target(self, metric_id: str) -> MetricTarget | None:
+        """The 'all segments' target of a metric, if it has one."""
+        return next((t for t in self.metric(metric_id).targets if t.segment == "all"), None)
+
+
+def _reference(fig: Figure, note: str) -> Figure:
+    """A context figure with the note the dashboard shows beside it."""
+    first = fig.basis[0].model_copy(update={"note": note})
+    return fig.model_copy(update={"basis": [first, *fig.basis[1:]]})
+
+
+def _weights(ctx: DesignContext, by: str) -> tuple[list[float], list[Basis]]:
+    """Per segment: expected accounts ('accounts') or expected ARR = accounts × typical ACV ('arr')."""
+    weights = [p.segment.expected_accounts * (p.acv if by == "arr" else 1.0) for p in ctx.segments]
+    note = "expected accounts and ACV per segment" if by == "arr" else "expected accounts per segment"
+    return weights, [ctx.inp("personas", ("segments",), note)]
+
+
+def _company(
+    ctx: DesignContext, targets: list[MetricTarget], by: str, fallback: Figure, fallback_stretch: Figure | None = None
+) -> MetricTarget:
+    """The all-segments target: the segment targets (and stretches) blended by ``by``; ``fallback`` if no weight."""
+    weights, basis = _weights(ctx, by)
+    w = dict(zip((p.id for p in ctx.segments), weights, strict=True))
+    note = f"segment targets weighted by expected {'ARR' if by == 'arr' else 'accounts'}"
+    target = blend([(t.target, w[t.segment]) for t in targets], note, basis)
+    stretch = None
+    if all(t.stretch for t in targets):
+        stretch = blend([(t.stretch, w[t.segment]) for t in targets if t.stretch], note, basis)
+    if target is None:
+        return MetricTarget(segment="all", segment_name="All segments", target=fallback, stretch=fallback_stretch)
+    return MetricTarget(segment="all", segment_name="All segments", target=target, stretch=stretch)
 
 
 def _with_segment(ctx: DesignContext, fig: Figure, profile: SegmentProfile) -> Figure:
@@ -63,9 +102,8 @@ def _nrr(ctx: DesignContext, expansion: ExpansionSection) -> Metric:
         MetricTarget(segment=t.segment, segment_name=t.segment_name, target=t.floor, stretch=t.stretch)
         for t in expansion.targets
     ]
-    targets.append(
-        MetricTarget(segment="all", segment_name="All segments", target=row_figure(ctx, "nrr_private_median", "median"))
-    )
+    private = row_figure(ctx, "nrr_private_median", "median")
+    targets.append(_company(ctx, targets, "arr", private))
     return Metric(
         id="nrr",
         name="Net revenue retention (trailing 12 months)",
@@ -80,8 +118,10 @@ def _nrr(ctx: DesignContext, expansion: ExpansionSection) -> Metric:
         data=["mrr.account_id", "mrr.month", "mrr.mrr", "accounts.segment"],
         direction="higher",
         targets=targets,
-        reference=[expansion.expansion_share],
-        note="The expansion share of new ARR is shown beside NRR: expansion should bring about that share.",
+        reference=[
+            _reference(private, "median NRR of private SaaS companies"),
+            _reference(expansion.expansion_share, "share of new ARR that expansion should bring"),
+        ],
     )
 
 
@@ -96,11 +136,12 @@ def _grr_targets(ctx: DesignContext) -> list[MetricTarget]:
             stretch = row_figure(ctx, cross, "median", "measured median for this ACV")
         out.append(MetricTarget(segment=p.id, segment_name=p.name, target=target, stretch=stretch))
     out.append(
-        MetricTarget(
-            segment="all",
-            segment_name="All segments",
-            target=row_figure(ctx, "grr_aleph_2026", "median"),
-            stretch=row_figure(ctx, "grr_aleph_2026", "top_quartile"),
+        _company(
+            ctx,
+            out,
+            "arr",
+            row_figure(ctx, "grr_aleph_2026", "median"),
+            row_figure(ctx, "grr_aleph_2026", "top_quartile"),
         )
     )
     return out
@@ -119,6 +160,7 @@ def _grr(ctx: DesignContext) -> Metric:
         data=["mrr.account_id", "mrr.month", "mrr.mrr", "accounts.segment"],
         direction="higher",
         targets=_grr_targets(ctx),
+        reference=[_reference(row_figure(ctx, "grr_aleph_2026", "median"), "median GRR across SaaS companies")],
     )
 
 
@@ -172,12 +214,9 @@ def _logo_churn(ctx: DesignContext) -> Metric:
                 stretch=row_figure(ctx, row_id, "low", "typical range, lower end"),
             )
         )
-    targets.append(
-        MetricTarget(
-            segment="all", segment_name="All segments", target=row_figure(ctx, "logo_churn_b2b_median", "median")
-        )
-    )
-    variants, reference = [], []
+    b2b = row_figure(ctx, "logo_churn_b2b_median", "median")
+    targets.append(_company(ctx, targets, "accounts", b2b))
+    variants, reference = [], [_reference(b2b, "median annual logo churn, B2B SaaS")]
     if ctx.project.pricing and any(p.billing_period == "monthly" for p in ctx.project.pricing.plans):
         variants.append("Monthly logo churn for monthly-billed plans, against the monthly reference below")
         reference.append(row_figure(ctx, "churn_monthly_recurly", "median", "monthly subscriber churn, all industries"))
@@ -198,12 +237,24 @@ def _logo_churn(ctx: DesignContext) -> Metric:
 
 
 # --- customers ---------------------------------------------------------------------------------------------
+def _days_or_hours(fig: Figure) -> Figure:
+    """Under a day reads better in hours (0.17 days -> 4 hours)."""
+    if fig.unit == "days" and fig.value < 1:
+        return figure(round(fig.value * 24), "hours", fig.basis)
+    return fig
+
+
+def _in_days(fig: Figure) -> float:
+    return fig.value / 24 if fig.unit.startswith("hour") else fig.value
+
+
 def _ttv(ctx: DesignContext) -> Metric:
     brief = ctx.project.brief
     activation = brief.activation_event
     idx = brief.value_events.index(activation)
     targets = []
     reference: dict[str, Figure] = {}
+    typical: dict[str, Figure] = {}
     for p in ctx.segments:
         stretch_field: BenchField
         target_field: BenchField
@@ -211,7 +262,7 @@ def _ttv(ctx: DesignContext) -> Metric:
             row_id, stretch_field, target_field = "ttv_plg_days", "top_quartile", "median"
         else:
             row_id, stretch_field, target_field = f"ttfv_{p.band}_days", "low", "high"
-        stretch = row_figure(ctx, row_id, stretch_field)
+        stretch = _days_or_hours(row_figure(ctx, row_id, stretch_field))
         reference.setdefault(
             row_id,
             row_figure(
@@ -221,6 +272,7 @@ def _ttv(ctx: DesignContext) -> Metric:
                 f"typical for {p.band.replace('_', '-')}" if p.touch != "self_serve" else "product-led median",
             ),
         )
+        typical[p.id] = reference[row_id]
         if activation.target_day is not None:
             target = Figure(
                 value=activation.target_day, unit="days", basis=[ctx.inp("brief", ("value_events", idx, "target_day"))]
@@ -232,9 +284,26 @@ def _ttv(ctx: DesignContext) -> Metric:
                 segment=p.id,
                 segment_name=p.name,
                 target=target,
-                stretch=stretch if stretch.value < target.value else None,
+                stretch=stretch
+                if (stretch.value / 24 if stretch.unit.startswith("hour") else stretch.value) < target.value
+                else None,
             )
         )
+    note = ""
+    if activation.target_day is not None:
+        # One activation target day for every segment, so the company target is that day.
+        targets.append(MetricTarget(segment="all", segment_name="All segments", target=targets[0].target))
+        slow = [
+            (p.name, typical[p.id].value)
+            for p in ctx.segments
+            if p.id in typical and typical[p.id].value < activation.target_day
+        ]
+        if slow:
+            note = (
+                f"The day-{activation.target_day} activation target is slower than typical for "
+                + "; ".join(f"{n} ({v:g} days)" for n, v in slow)
+                + "; review their onboarding milestones against it."
+            )
     return Metric(
         id="ttv",
         name="Time to value",
@@ -250,6 +319,7 @@ def _ttv(ctx: DesignContext) -> Metric:
         direction="lower",
         targets=targets,
         reference=list(reference.values()),
+        note=note,
     )
 
 
@@ -267,6 +337,7 @@ def _health_distribution(ctx: DesignContext) -> Metric:
         owner=CS_OPS,
         data=["health scores (engine results store)", "accounts.arr", "accounts.segment"],
         direction="higher",
+        better_when="more accounts and ARR in the healthy band",
         reference=[healthy, at_risk],
         note="No published benchmark for the distribution exists; the trend of ARR in the critical band is the "
         "number to watch.",
@@ -274,23 +345,11 @@ def _health_distribution(ctx: DesignContext) -> Metric:
 
 
 def _nps(ctx: DesignContext) -> Metric:
+    # The same targets as the feedback loop's NPS program, so the two sections agree.
     targets = [
-        MetricTarget(
-            segment=p.id,
-            segment_name=p.name,
-            target=_with_segment(ctx, row_figure(ctx, f"nps_{p.band}", "median"), p),
-            stretch=row_figure(ctx, "nps_b2b_saas", "top_quartile"),
-        )
-        for p in ctx.segments
+        MetricTarget(segment=t.segment, segment_name=t.segment_name, target=t.target, stretch=t.stretch)
+        for t in nps_targets(ctx)
     ]
-    targets.append(
-        MetricTarget(
-            segment="all",
-            segment_name="All segments",
-            target=row_figure(ctx, "nps_b2b_saas", "median"),
-            stretch=row_figure(ctx, "nps_b2b_saas", "top_quartile"),
-        )
-    )
     return Metric(
         id="nps",
         name="Net Promoter Score (relationship)",
@@ -341,13 +400,24 @@ def design_metrics(ctx: DesignContext, expansion: ExpansionSection) -> MetricsSe
         _csat(ctx),
     ]
     pricing = ctx.project.pricing
-    cuts = [f"segment (accounts.segment: {', '.join(p.id for p in ctx.segments)})"]
+    cuts = ["segment (accounts.segment: " + "; ".join(f"{p.id} = {p.name}" for p in ctx.segments) + ")"]
     if pricing:
-        cuts.append(f"plan (accounts.plan: {', '.join(p.id for p in pricing.plans)})")
+        cuts.append("plan (accounts.plan: " + "; ".join(f"{p.id} = {p.name}" for p in pricing.plans) + ")")
     cuts += ["CSM (accounts.owner)", "cohort month (accounts.contract_start)", "billing (accounts.billing)"]
-    nrr = ", ".join(f"{t.segment_name} {t.floor.value:.0f}%" for t in expansion.targets)
-    summary = (
-        f"{ctx.project.brief.company}'s CS dashboard tracks {len(metrics)} metrics with one definition each, "
-        f"cut by segment ({', '.join(p.name for p in ctx.segments)}). NRR targets: {nrr}."
+    return MetricsSection(summary=_summary(ctx, expansion, metrics), cuts=cuts, metrics=metrics)
+
+
+def _summary(ctx: DesignContext, expansion: ExpansionSection, metrics: list[Metric]) -> str:
+    brief = ctx.project.brief
+    by_id = {m.id: m for m in metrics}
+    nrr_all = next(t for t in by_id["nrr"].targets if t.segment == "all")
+    floors = "; ".join(f"{t.segment_name} {t.floor.value:.0f}%" for t in expansion.targets)
+    activation = brief.activation_event
+    due = f" by day {activation.target_day}" if activation.target_day is not None else ""
+    return (
+        f"{brief.company} steers CS by net revenue retention: {nrr_all.target.value:.0f}% across the company, "
+        f"blended from the segment floors ({floors}), with GRR and logo and revenue churn beside it. Time to "
+        f"'{activation.name}'{due}, the health distribution, NPS and CSAT are the leading indicators. The "
+        f"{HEAD_OF_CS} reviews the dashboard monthly once MRR is closed; {CS_OPS} owns the data and the "
+        "definitions below."
     )
-    return MetricsSection(summary=summary, cuts=cuts, metrics=metrics)

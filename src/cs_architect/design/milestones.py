@@ -5,7 +5,7 @@ Rules (each reads the inputs named in brackets):
 - **Setup milestone** [sales motion, touch model, handoff]: kickoff-led segments get "Kickoff held
   and champion invited" by the handoff's ``within_days``, verified by an admin or champion user in
   ``users`` and owned by the CSM; automated segments get "Workspace set up" on day 0, verified by
-  the first product event and owned by lifecycle automation.
+  the first product event and owned by the Digital CS programme (lifecycle automation).
 - **Value milestones** [value_events]: each value event becomes a milestone verified by ``count``
   occurrences of its ``event`` in ``events``, due on its ``target_day``. The activation event's
   missing day is the time-to-value target (:func:`cs_architect.design.time_to_value.reference_ttv`);
@@ -19,7 +19,7 @@ Rules (each reads the inputs named in brackets):
   segments get an in-app checklist item and a lifecycle email halfway to the target day, with a
   pooled CSM's personal email as fallback; kickoff-led segments get a CRM task for the CSM halfway,
   and the CSM's call with the champion as fallback, escalated to the executive sponsor (named CSM)
-  or the CS lead (pooled CSM).
+  or the Head of Customer Success (pooled CSM).
 """
 
 from __future__ import annotations
@@ -30,13 +30,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cs_architect.design.context import DesignContext, SegmentProfile
+from cs_architect.design.cs_team import HEAD_OF_CS, distinct_titles, join_names, seller_title
 from cs_architect.design.motions import (
-    CS_LEAD,
-    EXEC_SPONSOR,
     NAMED_CSM,
     Motion,
     csm_role,
-    handoff_owner,
     kickoff_day,
     onboarding_lead,
     segment_motion,
@@ -280,11 +278,11 @@ def _select(values: list[_Draft], capacity: int) -> tuple[list[_Draft], list[_Dr
 
 # --- texts ----------------------------------------------------------------------------------------
 def _names(profiles: Iterable[SegmentProfile]) -> str:
-    return ", ".join(p.name for p in profiles)
+    return join_names(p.name for p in profiles)
 
 
 def _champions(profiles: Iterable[SegmentProfile]) -> str:
-    return " / ".join(dict.fromkeys(p.segment.champion for p in profiles))
+    return " / ".join(distinct_titles(p.segment.champion for p in profiles))
 
 
 def _groups(ctx: DesignContext, profiles: list[SegmentProfile]) -> dict[Motion, list[SegmentProfile]]:
@@ -302,12 +300,12 @@ def _csm(profiles: list[SegmentProfile]) -> str:
 
 def _escalation(profiles: list[SegmentProfile]) -> str:
     """Who is told when a milestone slips twice: the executive sponsor for named-CSM accounts
-    (they call the economic buyer), the CS lead for pooled ones."""
+    (they call the economic buyer), the Head of Customer Success for pooled ones."""
     named = [p for p in profiles if csm_role(p.touch) == NAMED_CSM]
     pooled = [p for p in profiles if csm_role(p.touch) != NAMED_CSM]
-    buyers = " / ".join(dict.fromkeys(p.segment.economic_buyer for p in named))
-    sponsor = f"the {EXEC_SPONSOR.lower()} calls the economic buyer ({buyers})"
-    lead = f"the {CS_LEAD} reviews the account"
+    buyers = " / ".join(distinct_titles(p.segment.economic_buyer for p in named))
+    sponsor = f"the executive sponsor ({HEAD_OF_CS}) calls the economic buyer ({buyers})"
+    lead = f"the {HEAD_OF_CS} reviews the account"
     if not pooled:
         return sponsor
     if not named:
@@ -315,11 +313,15 @@ def _escalation(profiles: list[SegmentProfile]) -> str:
     return f"{sponsor} for {_names(named)}, and {lead} for {_names(pooled)}"
 
 
+MOTION_LABELS: dict[Motion, str] = {"automated": "Automated onboarding", "kickoff_led": "Kickoff-led onboarding"}
+
+
 def _per_group(groups: dict[Motion, list[SegmentProfile]], text: dict[Motion, str]) -> str:
-    """One text per motion group, prefixed with the group's segment names when there are several."""
+    """One text per motion group, prefixed with the motion when there are several (the onboarding
+    section's motion table says which segments follow which motion)."""
     if len(groups) == 1:
         return text[next(iter(groups))]
-    return " ".join(f"{_names(ps)}: {text[motion]}" for motion, ps in groups.items())
+    return " ".join(f"{MOTION_LABELS[motion]}: {text[motion]}" for motion in groups)
 
 
 def _owner(ctx: DesignContext, profiles: list[SegmentProfile]) -> str:
@@ -338,7 +340,7 @@ def _write(ctx: DesignContext, d: _Draft, earlier: Sequence[_Draft], next_names:
     does when it is missed), worded for the motions of the segments it applies to."""
     profiles = d.segments or list(ctx.segments)
     assert d.day is not None
-    seller = handoff_owner(ctx)
+    seller = seller_title(ctx)
     groups = _groups(ctx, profiles)
     kick = groups.get("kickoff_led", [])
     csm = _csm(kick)
@@ -351,7 +353,7 @@ def _write(ctx: DesignContext, d: _Draft, earlier: Sequence[_Draft], next_names:
         upcoming = f" listing {', '.join(repr(n) for n in next_names)}" if next_names else ""
         automation = (
             f"Welcome email and in-app setup checklist{upcoming} at sign-up; a lifecycle email "
-            f"the day after day {d.day} if there is no activity yet."
+            f"on day {d.day + 1} if there is no activity yet."
         )
         fallback = "A pooled CSM emails the person who signed up, offering a short setup call."
     elif d.kind == "kickoff":
@@ -364,7 +366,7 @@ def _write(ctx: DesignContext, d: _Draft, earlier: Sequence[_Draft], next_names:
             f"kickoff; if it is still not held, {_escalation(kick)}."
         )
     else:
-        reached = "the next checklist item" if not next_names else f"the next step, '{next_names[0]}'"
+        reached = "the next checklist item" if not next_names else f"the next step ('{next_names[0]}')"
         texts: dict[Motion, tuple[str, str]] = {}
         if "automated" in groups:
             texts["automated"] = (

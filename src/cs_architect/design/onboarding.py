@@ -16,10 +16,10 @@ from typing import Literal
 from pydantic import Field
 
 from cs_architect.design.context import AcvBand, DesignContext, SegmentProfile, TouchModel
+from cs_architect.design.cs_team import HEAD_OF_CS, join_names, seller_title
 from cs_architect.design.milestones import KICKOFF_ID, MAX_MILESTONES, MIN_MILESTONES, build_milestones
 from cs_architect.design.motions import (
-    AUTOMATION,
-    EXEC_SPONSOR,
+    DIGITAL_CS,
     POOLED_CSM,
     Entry,
     Motion,
@@ -29,6 +29,7 @@ from cs_architect.design.motions import (
     kickoff_day,
     onboarding_lead,
     segment_motion,
+    tier_name,
 )
 from cs_architect.design.time_to_value import activation_target, ttv_benchmark
 from cs_architect.inputs.base import Strict
@@ -43,6 +44,7 @@ class SegmentOnboarding(Strict):
     segment: str = Field(description="segment id")
     segment_name: str
     touch: TouchModel
+    touch_name: str = Field(description="the support tier's name, e.g. 'High-touch'")
     band: AcvBand
     motion: Motion = Field(description="automated (lifecycle automation) or kickoff_led (a CSM kickoff)")
     entry: Entry = Field(description="how an account arrives: sales handoff or self-serve sign-up")
@@ -187,7 +189,7 @@ def _entries(ctx: DesignContext) -> list[FlowNode]:
     out = []
     if signup:
         out.append(
-            FlowNode(id="signup", kind="entry", label="Self-serve sign-up", day=0, owner=AUTOMATION, segments=signup)
+            FlowNode(id="signup", kind="entry", label="Self-serve sign-up", day=0, owner=DIGITAL_CS, segments=signup)
         )
     if kick:
         day = int(kickoff_day(ctx).value)
@@ -196,9 +198,9 @@ def _entries(ctx: DesignContext) -> list[FlowNode]:
                 id="handoff",
                 kind="entry",
                 label=f"Sales handoff to CS by day {day}",
-                detail=f"owner: {handoff_owner(ctx)}",
+                detail=f"owner: {seller_title(ctx)}",
                 day=day,
-                owner=handoff_owner(ctx),
+                owner=seller_title(ctx),
                 segments=kick,
             )
         )
@@ -255,9 +257,9 @@ def _motion(ctx: DesignContext, p: SegmentProfile, milestones: list[Milestone]) 
         )
     else:
         csm = csm_role(p.touch)
-        extra = f", with the {EXEC_SPONSOR.lower()} at the kickoff" if p.touch == "high_touch" else ""
+        extra = f", with the {HEAD_OF_CS} at the kickoff as executive sponsor" if p.touch == "high_touch" else ""
         description = (
-            f"Kickoff-led: after the sales handoff ({handoff_owner(ctx)}), the {csm} runs the kickoff by day "
+            f"Kickoff-led: after the sales handoff ({seller_title(ctx)}), the {csm} runs the kickoff by day "
             f"{_kickoff_by(ctx, milestones)}{extra}, then CRM tasks per milestone to '{act.name}' by day "
             f"{ttv.value:g}; onboarded by day {last}."
         )
@@ -265,6 +267,7 @@ def _motion(ctx: DesignContext, p: SegmentProfile, milestones: list[Milestone]) 
         segment=p.id,
         segment_name=p.name,
         touch=p.touch,
+        touch_name=tier_name(p.touch),
         band=p.band,
         motion=motion,
         entry=entry_path(ctx, p),
@@ -294,14 +297,14 @@ def design_onboarding(ctx: DesignContext) -> OnboardingSection:
     kickoff = [m.segment_name for m in motions if m.motion == "kickoff_led"]
     how = []
     if automated:
-        how.append(f"{', '.join(automated)} through automated in-product setup")
+        how.append(f"{join_names(automated)} through automated in-product setup run by the {DIGITAL_CS}")
     if kickoff:
         how.append(
-            f"{', '.join(kickoff)} through a CSM kickoff by day {_kickoff_by(ctx, milestones)} after the sales "
-            f"handoff ({handoff_owner(ctx)})"
+            f"{join_names(kickoff)} through a CSM kickoff by day {_kickoff_by(ctx, milestones)} after the sales "
+            f"handoff ({seller_title(ctx)})"
         )
     summary = (
-        f"{brief.company} onboards {' and '.join(how)}. Activation is '{act.name}' "
+        f"{brief.company} onboards {'; '.join(how)}. Activation is '{act.name}' "
         f"({activation.verification.text}), targeted by day {activation.day}; {len(milestones)} "
         f"milestones run to day {milestones[-1].day}."
     )

@@ -20,16 +20,21 @@ from typing import Literal
 from pydantic import Field
 
 from cs_architect.design.context import DesignContext, SegmentProfile, TouchModel
-from cs_architect.design.support import (
+from cs_architect.design.contract_terms import is_contracted
+from cs_architect.design.cs_team import (
     CS_OPS,
     CSM_ROLE,
     HEAD_OF_CS,
     PRODUCT_MANAGER,
-    TIER_NAMES,
-    SupportSection,
-    row_figure,
-    seller_role,
+    SUPPORT_LEAD,
+    covered,
+    distinct_titles,
+    join_names,
+    role_in_sentence,
+    seller_title,
 )
+from cs_architect.design.figures import row_figure
+from cs_architect.design.support import SupportSection
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.basis import Basis, Figure
 
@@ -40,6 +45,18 @@ FORMAT_NAMES: dict[ReviewFormat, str] = {
     "pooled_webinar": "Quarterly pooled business-review webinar",
     "automated_report": "Automated in-product value report",
 }
+SHORT_NAMES: dict[ReviewFormat, str] = {
+    "qbr": "QBR",
+    "business_review": "business review",
+    "pooled_webinar": "pooled webinar",
+    "automated_report": "value report",
+}
+FORMAT_PHRASES: dict[ReviewFormat, str] = {
+    "qbr": "a quarterly business review with executives on both sides",
+    "business_review": "a one-to-one business review twice a year",
+    "pooled_webinar": "a quarterly pooled webinar in place of one-to-one reviews",
+    "automated_report": "an automated value report in the product every quarter",
+}
 CADENCE_DAYS: dict[ReviewFormat, int] = {
     "qbr": 90,
     "business_review": 180,
@@ -47,7 +64,11 @@ CADENCE_DAYS: dict[ReviewFormat, int] = {
     "automated_report": 90,
 }
 REVIEWS_PER_CSM_YEAR = 130  # about 3 a week over 44 working weeks
-RENEWAL_REVIEW_WINDOW_ROW = "renewal_kickoff_enterprise"
+# The review doubles as the renewal review inside the renewal section's kickoff window for its tier.
+RENEWAL_WINDOW_ROW: dict[ReviewFormat, str] = {
+    "qbr": "renewal_kickoff_enterprise",
+    "business_review": "renewal_kickoff_standard",
+}
 
 
 class ReviewCadence(Strict):
@@ -81,11 +102,13 @@ class PrepStep(Strict):
 class QbrSection(Strict):
     summary: str
     cadences: list[ReviewCadence]
+    format_names: dict[str, str] = Field(default_factory=dict, description="review format -> short name")
     agenda: list[AgendaItem]
     preparation: list[PrepStep]
     preparation_basis: list[Basis]
 
     def cadence_of(self, segment_id: str) -> ReviewCadence | None:
+        """The review cadence of a segment."""
         return next((c for c in self.cadences if segment_id in c.segments), None)
 
 
@@ -112,10 +135,16 @@ def _unique(items: list[str]) -> list[str]:
 def _customer_attendees(ctx: DesignContext, profiles: list[SegmentProfile], fmt: ReviewFormat) -> list[str]:
     personas = ctx.project.personas.personas
     ids = {p.id for p in profiles}
-    champions = [p.segment.champion for p in profiles]
-    buyers = [p.segment.economic_buyer for p in profiles]
+    champions = distinct_titles(p.segment.champion for p in profiles)
+    buyers = distinct_titles(p.segment.economic_buyer for p in profiles)
     sponsors = [
-        pe.title for pe in personas if ids & set(pe.segments) and pe.role in ("executive_sponsor", "technical_buyer")
+        t
+        for t in distinct_titles(
+            pe.title
+            for pe in personas
+            if ids & set(pe.segments) and pe.role in ("executive_sponsor", "technical_buyer")
+        )
+        if not covered(t, [*buyers, *champions])
     ]
     if fmt == "qbr":
         return _unique(
@@ -133,7 +162,7 @@ def _customer_attendees(ctx: DesignContext, profiles: list[SegmentProfile], fmt:
 
 
 def _our_attendees(ctx: DesignContext, fmt: ReviewFormat) -> list[str]:
-    seller = seller_role(ctx)
+    seller = seller_title(ctx)
     return {
         "qbr": [CSM_ROLE["high_touch"], seller, f"{HEAD_OF_CS} (executive sponsor)"],
         "business_review": [CSM_ROLE["guided"], f"{seller} when the renewal or an expansion is on the agenda"],
@@ -197,12 +226,40 @@ def _commercial_view(ctx: DesignContext) -> str:
     return "how far the account has rolled out across its teams"
 
 
-def _agenda(ctx: DesignContext) -> list[AgendaItem]:
+def _renewal_item(ctx: DesignContext, formats: dict[str, ReviewFormat], managed: list[ReviewFormat]) -> AgendaItem:
+    """The commercial item: the renewal where the segment has a contract, the plan and bill where it has not."""
+    seller = seller_title(ctx)
+    windows: list[str] = []
+    basis: list[Basis] = []
+    for fmt in managed:
+        contracted = [p for p in ctx.segments if formats.get(p.id) == fmt and is_contracted(ctx, p)]
+        if contracted:
+            window = row_figure(ctx, RENEWAL_WINDOW_ROW[fmt], "median", "the renewal kickoff window")
+            windows.append(f"{window.value:.0f} days ({SHORT_NAMES[fmt]})")
+            basis += window.basis
+    if windows:
+        return AgendaItem(
+            topic="Renewal and expansion",
+            owner=seller,
+            formats=managed,
+            content=f"Renewal date and terms; {_commercial_view(ctx)}; expansion triggers that fired. The review "
+            f"doubles as the renewal review when it falls within {' or '.join(windows)} of the renewal date",
+            basis=basis,
+        )
+    return AgendaItem(
+        topic="Plan and expansion",
+        owner=seller,
+        formats=managed,
+        content=f"Plan fit and the monthly bill (the plan renews every month); {_commercial_view(ctx)}; "
+        "expansion triggers that fired",
+    )
+
+
+def _agenda(ctx: DesignContext, formats: dict[str, ReviewFormat]) -> list[AgendaItem]:
     brief = ctx.project.brief
     handoff = ctx.project.sales.handoff
-    seller = seller_role(ctx)
     events = "; ".join(v.name for v in brief.value_events)
-    features = ", ".join(f.name for f in brief.key_features)
+    features = join_names(f.name for f in brief.key_features)
     managed: list[ReviewFormat] = ["qbr", "business_review"]
     every: list[ReviewFormat] = ["qbr", "business_review", "pooled_webinar", "automated_report"]
     criteria = (
@@ -211,12 +268,12 @@ def _agenda(ctx: DesignContext) -> list[AgendaItem]:
         else ""
     )
     criteria_basis = [ctx.inp("sales_process", ("handoff", "success_criteria"))] if criteria else []
-    needs_profile = next((p for p in ctx.segments if p.touch != "self_serve"), ctx.segments[0])
-    renewal_window = row_figure(ctx, RENEWAL_REVIEW_WINDOW_ROW, "median", "review doubles as renewal review")
+    reviewed = [p for p in ctx.segments if formats.get(p.id) != "automated_report" and p.segment.needs]
+    needs = "; ".join(f"{p.name}: '{p.segment.needs[0]}'" for p in reviewed)
     return [
         AgendaItem(
             topic="Value delivered",
-            owner="CSM (CS operations for the automated report)",
+            owner=f"CSM ({CS_OPS} for the value report)",
             formats=every,
             content=f"{events}: counts this period against the last, from the events table{criteria}",
             basis=[ctx.inp("brief", ("value_events",)), *criteria_basis],
@@ -236,7 +293,7 @@ def _agenda(ctx: DesignContext) -> list[AgendaItem]:
         ),
         AgendaItem(
             topic="Support",
-            owner="CSM with the support lead",
+            owner=f"CSM with the {SUPPORT_LEAD.lower()}",
             formats=managed,
             content="Tickets by priority, first-response SLA attainment and CSAT since the last review",
         ),
@@ -244,18 +301,12 @@ def _agenda(ctx: DesignContext) -> list[AgendaItem]:
             topic="Roadmap",
             owner=f"CSM ({PRODUCT_MANAGER.lower()} in webinars)",
             formats=["qbr", "business_review", "pooled_webinar"],
-            content=f"Releases that answer the segment's needs from personas.yaml, e.g. "
-            f"'{needs_profile.segment.needs[0]}'; feature requests and their status",
-            basis=[ctx.inp("personas", ("segments", needs_profile.index, "needs"))],
+            content=f"Releases that answer the segment's main need ({needs}); feature requests and their status"
+            if needs
+            else "Releases since the last review; feature requests and their status",
+            basis=[ctx.inp("personas", ("segments", p.index, "needs")) for p in reviewed],
         ),
-        AgendaItem(
-            topic="Renewal and expansion",
-            owner=seller,
-            formats=managed,
-            content=f"Renewal date and terms; {_commercial_view(ctx)}; expansion triggers that fired. Within "
-            f"{renewal_window.value:.0f} days of the renewal date this review is also the renewal review",
-            basis=renewal_window.basis,
-        ),
+        _renewal_item(ctx, formats, managed),
         AgendaItem(
             topic="Next period",
             owner="CSM and the customer's champion",
@@ -282,7 +333,7 @@ def _preparation(ctx: DesignContext) -> tuple[list[PrepStep], list[Basis]]:
             "How long does your team need to prepare a business review?",
         )
     ]
-    seller = seller_role(ctx)
+    seller = seller_title(ctx)
     both: list[ReviewFormat] = ["qbr", "business_review"]
     steps = [
         PrepStep(
@@ -300,7 +351,7 @@ def _preparation(ctx: DesignContext) -> tuple[list[PrepStep], list[Basis]]:
         PrepStep(day=-10, task="Confirm attendees, including the economic buyer", owner="CSM", formats=both),
         PrepStep(
             day=-7,
-            task=f"Draft the deck; {seller} adds the renewal and expansion view",
+            task=f"Draft the deck; the {role_in_sentence(seller)} adds the renewal and expansion view",
             owner="CSM",
             formats=both,
         ),
@@ -365,20 +416,50 @@ def design_qbr(ctx: DesignContext, support: SupportSection) -> QbrSection:
             )
         )
     cadences = _cadences(ctx, support, cadence_basis, capacity)
+    by_segment = {p.id: review_format(p, support) for p in ctx.segments if support.tier_of(p.id) is not None}
     steps, prep_basis = _preparation(ctx)
-    agenda = [a.model_copy(update={"formats": [f for f in a.formats if f in used]}) for a in _agenda(ctx)]
+    agenda = [a.model_copy(update={"formats": [f for f in a.formats if f in used]}) for a in _agenda(ctx, by_segment)]
     agenda = [a for a in agenda if a.formats]
+    if "pooled_webinar" not in used:  # no webinar, so no product manager presenting one
+        agenda = [a.model_copy(update={"owner": "CSM"}) if a.topic == "Roadmap" else a for a in agenda]
     steps = [s.model_copy(update={"formats": [f for f in s.formats if f in used]}) for s in steps]
     steps = [s for s in steps if s.formats]
-    parts = "; ".join(
-        f"{', '.join(c.segment_names)}: {c.name[0].lower() + c.name[1:]} every {c.every.value:.0f} days"
-        for c in cadences
-    )
-    tiers = ", ".join(TIER_NAMES[t].lower() for t in dict.fromkeys(c.tier for c in cadences))
-    summary = (
-        f"{ctx.project.brief.company} reviews value with each customer on a cadence set by its support tier "
-        f"({tiers}). {parts}."
-    )
     return QbrSection(
-        summary=summary, cadences=cadences, agenda=agenda, preparation=steps, preparation_basis=prep_basis
+        summary=_summary(ctx, support, cadences),
+        cadences=cadences,
+        format_names={f: SHORT_NAMES[f] for f in used},
+        agenda=agenda,
+        preparation=steps,
+        preparation_basis=prep_basis,
     )
+
+
+def _summary(ctx: DesignContext, support: SupportSection, cadences: list[ReviewCadence]) -> str:
+    """Who gets which review, and why the guided format fits the pooled CSMs' books."""
+    runner = {
+        "qbr": "their named CSM",
+        "business_review": "their pooled CSM",
+        "pooled_webinar": "the pooled CSM team",
+        "automated_report": CS_OPS,
+    }
+    parts = [f"{join_names(c.segment_names)}: {FORMAT_PHRASES[c.format]}, run by {runner[c.format]}" for c in cadences]
+    why = []
+    per_year = 365 // CADENCE_DAYS["business_review"]
+    for c in cadences:
+        if c.tier != "guided":
+            continue
+        for sid in c.segments:
+            cov = support.coverage_of(sid)
+            if cov is None:
+                continue
+            book = int(cov.accounts_per_csm.value)
+            fits = "within" if c.format == "business_review" else "more than"
+            so = "" if c.format == "business_review" else ", hence the webinar"
+            why.append(
+                f"a pooled CSM's book of {book} {cov.segment_name} accounts means {book * per_year} one-to-one reviews "
+                f"a year, {fits} the {REVIEWS_PER_CSM_YEAR} one CSM can run{so}"
+            )
+    text = f"{ctx.project.brief.company} reviews value per segment. " + "; ".join(parts) + "."
+    if why:
+        text += " " + "; ".join(why)[0].upper() + "; ".join(why)[1:] + "."
+    return text

@@ -9,130 +9,53 @@ Rules (all from the inputs):
   low end of ``csm_arr_per_csm`` for high-touch, its midpoint for guided, its high end for
   self-serve (high-touch about $1M, low-touch about $2M);
 - **CSM headcount** = Σ over segments of expected accounts ÷ accounts per CSM (FTE), rounded up;
-- **SLAs**: first response by priority from the vendor-policy rows, strict end for high-touch, lenient
-  end for guided; for self-serve the standard first-reply norm (P1, P2), the measured email median (P3)
-  and the lenient end (P4).
+- **SLAs** by priority and tier (``design.slas``).
 
-This module also holds the CS team's role names and the tier helpers the later steps share.
+The CS team's role names and tier helpers live in ``design.cs_team`` (re-exported here).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import re
 from typing import Literal
 
 from pydantic import Field
 
 from cs_architect.design.context import DesignContext, SegmentProfile, TouchModel
+
+# The CS team's vocabulary and the figure helpers live in cs_team and figures; the later steps may
+# import them from here too (explicit re-exports).
+from cs_architect.design.cs_team import CS_OPS as CS_OPS
+from cs_architect.design.cs_team import (
+    CSM_ROLE,
+    HEAD_OF_CS,
+    SUPPORT_LEAD,
+    TIER_NAMES,
+    distinct_titles,
+    join_names,
+    segments_by_tier,
+)
+from cs_architect.design.cs_team import DEFAULT_SELLER as DEFAULT_SELLER
+from cs_architect.design.cs_team import PRODUCT_MANAGER as PRODUCT_MANAGER
+from cs_architect.design.cs_team import NamedSegments as NamedSegments
+from cs_architect.design.cs_team import names as names
+from cs_architect.design.cs_team import scope as scope
+from cs_architect.design.cs_team import segment_names as segment_names
+from cs_architect.design.cs_team import seller_role as seller_role
+from cs_architect.design.cs_team import seller_title as seller_title
+from cs_architect.design.figures import BenchField as BenchField
+from cs_architect.design.figures import acv_row as acv_row
+from cs_architect.design.figures import figure, row_figure
+from cs_architect.design.slas import PRIORITY_DATA_VALUE as PRIORITY_DATA_VALUE
+from cs_architect.design.slas import RCA_BUSINESS_DAYS, Sla, priority_meanings, resolution_basis, tier_slas
+from cs_architect.design.slas import RESOLUTION_HOURS as RESOLUTION_HOURS
+from cs_architect.design.slas import Priority as Priority
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.basis import Basis, Figure
 
-# --- shared vocabulary for the CS team -------------------------------------------------------------
-TIER_ORDER: tuple[TouchModel, ...] = ("self_serve", "guided", "high_touch")
-TIER_NAMES: dict[TouchModel, str] = {"self_serve": "Self-serve", "guided": "Guided", "high_touch": "High-touch"}
-CSM_ROLE: dict[TouchModel, str] = {
-    "high_touch": "Named CSM",
-    "guided": "Pooled CSM",
-    "self_serve": "Digital CS programme",
-}
-HEAD_OF_CS = "Head of Customer Success"
-SUPPORT_LEAD = "Support lead"
-CS_OPS = "CS operations"
-PRODUCT_MANAGER = "Product manager"
-DEFAULT_SELLER = "Account executive"
-
-BenchField = Literal["median", "top_quartile", "low", "high"]
-_UNITS = {
-    "business_hours": "business hours",
-    "accounts_per_csm": "accounts per CSM",
-    "USD_arr_per_csm": "USD ARR per CSM",
-    "nps": "NPS",
-}
-
-
-def row_figure(ctx: DesignContext, row_id: str, field: BenchField, note: str = "") -> Figure:
-    """A Figure holding one value of a benchmark row (its median, top quartile, low or high end)."""
-    row = ctx.benchmarks[row_id]
-    value = getattr(row, field)
-    if value is None:
-        raise KeyError(f"benchmark row '{row_id}' has no {field}")
-    label = {"median": "median", "top_quartile": "top quartile", "low": "low end", "high": "high end"}[field]
-    return Figure(value=value, unit=_UNITS.get(row.unit, row.unit), basis=[ctx.bench(row_id, note or label)])
-
-
-def acv_row(ctx: DesignContext, prefix: str, acv: float) -> str | None:
-    """Id of the benchmark row with this id prefix whose ACV band (min inclusive, max exclusive) holds ``acv``."""
-    for row in ctx.benchmarks:
-        if (
-            row.id.startswith(prefix)
-            and (row.acv_min is None or acv >= row.acv_min)
-            and (row.acv_max is None or acv < row.acv_max)
-        ):
-            return row.id
-    return None
-
-
-def seller_role(ctx: DesignContext) -> str:
-    """The seller role from the sales handoff (who hands accounts to CS), e.g. 'Account executive'."""
-    handoff = ctx.project.sales.handoff
-    return handoff.owner if handoff and handoff.owner else DEFAULT_SELLER
-
-
-def segments_by_tier(ctx: DesignContext) -> dict[TouchModel, list[SegmentProfile]]:
-    """Segments grouped by touch model, tiers in self-serve, guided, high-touch order (empty tiers left out)."""
-    out: dict[TouchModel, list[SegmentProfile]] = {}
-    for tier in TIER_ORDER:
-        members = [s for s in ctx.segments if s.touch == tier]
-        if members:
-            out[tier] = members
-    return out
-
-
-def scope(ctx: DesignContext, segment_ids: Iterable[str]) -> list[str]:
-    """Segment ids for a ``segments`` field: empty when the list covers every segment (means 'all')."""
-    ids = [s.id for s in ctx.segments if s.id in set(segment_ids)]
-    return [] if len(ids) == len(ctx.segments) else ids
-
-
-def segment_names(ctx: DesignContext) -> dict[str, str]:
-    """Segment id -> name, in input order (sections carry it so templates can name a ``segments`` list)."""
-    return {p.id: p.name for p in ctx.segments}
-
-
-class NamedSegments(Strict):
-    """Mixin for sections whose items carry ``segments`` id lists: names them for the renderers."""
-
-    segment_names: dict[str, str] = Field(description="segment id -> name")
-
-    def label(self, segment_ids: list[str]) -> str:
-        """'all segments' for an empty list, else the segments' names."""
-        if not segment_ids:
-            return "all segments"
-        return ", ".join(self.segment_names.get(s, s) for s in segment_ids)
-
-
-def names(profiles: Iterable[SegmentProfile]) -> str:
-    return ", ".join(p.name for p in profiles)
-
-
 # --- the section ------------------------------------------------------------------------------------
-Priority = Literal["P1", "P2", "P3", "P4"]
-PRIORITY_DATA_VALUE: dict[Priority, str] = {"P1": "urgent", "P2": "high", "P3": "normal", "P4": "low"}
-
-
-class Sla(Strict):
-    priority: Priority
-    data_value: str = Field(description="the value of tickets.priority in the customer's data")
-    meaning: str
-    first_response: Figure
-    resolution: Figure = Field(description="target resolution (best effort, not contracted)")
-
-    @property
-    def first_response_hours(self) -> float:
-        """First response in hours (minutes / 60; business hours counted as hours)."""
-        v = self.first_response.value
-        return v / 60 if self.first_response.unit == "minutes" else v
+ArrCheck = Literal["within", "above", "below"]
 
 
 class Coverage(Strict):
@@ -142,7 +65,8 @@ class Coverage(Strict):
     segment_name: str
     accounts_per_csm: Figure
     book_arr: Figure = Field(description="accounts per CSM × typical ACV")
-    arr_check: str = Field(description="the book ARR against the ARR-per-CSM range")
+    arr_check: ArrCheck = Field(description="the book ARR against the ARR-per-CSM range")
+    arr_note: str = Field(default="", description="why the book sits outside the ARR-per-CSM range, and what to do")
     expected_accounts: Figure
     csm_fte: Figure
 
@@ -157,6 +81,7 @@ class SupportTier(Strict):
     hours: str
     hours_basis: list[Basis]
     coverage: list[Coverage]
+    fte: Figure = Field(description="FTE the tier needs: Σ expected accounts ÷ accounts per CSM over its segments")
     slas: list[Sla]
 
 
@@ -171,16 +96,23 @@ class EscalationStep(Strict):
 class SupportSection(Strict):
     summary: str
     tiers: list[SupportTier]
-    csm_headcount: Figure = Field(description="CSMs (FTE, rounded up) for the expected accounts of every segment")
+    csm_headcount: Figure = Field(description="CS FTE (rounded up) for the expected accounts of every segment")
+    arr_per_csm: str = Field(description="the ARR-per-CSM range books are checked against, in words")
+    sla_meanings: dict[str, str] = Field(description="priority -> what it means for this product")
+    resolution_basis: list[Basis]
     escalation: list[EscalationStep]
+    notes: list[str] = Field(default_factory=list, description="conflicts with the inputs a reader must resolve")
 
     def tier(self, tier_id: TouchModel) -> SupportTier | None:
+        """The tier with this touch model, if any segment has it."""
         return next((t for t in self.tiers if t.id == tier_id), None)
 
     def tier_of(self, segment_id: str) -> SupportTier | None:
+        """The tier that covers a segment."""
         return next((t for t in self.tiers if segment_id in t.segments), None)
 
     def coverage_of(self, segment_id: str) -> Coverage | None:
+        """How a segment is covered (accounts per CSM, FTE)."""
         tier = self.tier_of(segment_id)
         return next((c for c in tier.coverage if c.segment == segment_id), None) if tier else None
 
@@ -188,6 +120,13 @@ class SupportSection(Strict):
         """``tickets.priority`` value -> first-response hours, for the ``first_response_sla`` signal."""
         tier = self.tier(tier_id)
         return {s.data_value: s.first_response_hours for s in tier.slas} if tier else {}
+
+    def sla_rows(self) -> list[tuple[str, str, list[Sla]]]:
+        """(priority, data value, the SLA of each tier in tier order): one row of the SLA matrix."""
+        out: list[tuple[str, str, list[Sla]]] = []
+        for i, sla in enumerate(self.tiers[0].slas if self.tiers else []):
+            out.append((sla.priority, sla.data_value, [t.slas[i] for t in self.tiers]))
+        return out
 
 
 # --- coverage ---------------------------------------------------------------------------------------
@@ -207,10 +146,39 @@ def _arr_per_csm(ctx: DesignContext, tier: TouchModel) -> Figure:
     if tier == "self_serve":
         return row_figure(ctx, "csm_arr_per_csm", "high", "low-touch coverage carries the high end")
     assert row.low is not None and row.high is not None
+    mid = row_figure(ctx, "csm_arr_per_csm", "low")
     return Figure(
         value=(row.low + row.high) / 2,
-        unit=_UNITS.get(row.unit, row.unit),
+        unit=mid.unit,
         basis=[ctx.bench("csm_arr_per_csm", "midpoint for pooled coverage")],
+    )
+
+
+def _short_money(ctx: DesignContext, amount: float) -> str:
+    if amount >= 1_000_000:
+        return f"{amount / 1_000_000:.1f}M {ctx.currency}"
+    return ctx.money(amount)
+
+
+def _arr_note(ctx: DesignContext, profile: SegmentProfile, check: ArrCheck, ratio: float) -> str:
+    """Why a book sits outside the ARR range, in the terms of the segment's tier."""
+    if check == "within":
+        return ""
+    book = f"{ratio:,.0f} accounts"
+    if check == "above":
+        if profile.touch == "self_serve":
+            return (
+                f"{profile.name}: the digital programme's cap of {book} binds before the ARR does; automation "
+                "carries most of the work"
+            )
+        return (
+            f"{profile.name}: each account is large, so even the smallest book the tier's range allows ({book}) "
+            "carries more ARR; pair the CSM with support engineering on the largest accounts rather than "
+            "shrinking the book further"
+        )
+    return (
+        f"{profile.name}: the tier's cap of {book} per CSM binds before the ARR does; keep the book at {book} "
+        "and let digital programmes carry routine contact"
     )
 
 
@@ -223,30 +191,17 @@ def segment_coverage(ctx: DesignContext, profile: SegmentProfile) -> Coverage:
     raw = arr.value / profile.acv if profile.acv >= 1 else row.high  # a free segment has no ARR to divide
     ratio = float(min(max(round(raw), row.low), row.high))
     seg_basis = ctx.segment_basis(profile)
-    ratio_fig = Figure(
-        value=ratio,
-        unit="accounts per CSM",
-        basis=[ctx.bench(row_id, f"range {row.low:,.0f}-{row.high:,.0f}"), *arr.basis, seg_basis],
+    ratio_fig = figure(
+        ratio,
+        "accounts per CSM",
+        [ctx.bench(row_id, f"range {row.low:,.0f}-{row.high:,.0f}"), *arr.basis, seg_basis],
     )
     book = ratio * profile.acv
     arr_row = ctx.benchmarks["csm_arr_per_csm"]
     assert arr_row.low is not None and arr_row.high is not None
-    if book < arr_row.low:
-        check = (
-            f"below the {arr_row.low:,.0f}-{arr_row.high:,.0f} ARR-per-CSM range: the accounts-per-CSM "
-            "range caps the book; cover part of it with digital programmes"
-        )
-    elif book > arr_row.high:
-        check = (
-            f"above the {arr_row.low:,.0f}-{arr_row.high:,.0f} ARR-per-CSM range: the account count, not "
-            "the ARR, limits the book, so automation carries most of the work"
-        )
-    else:
-        check = f"within the {arr_row.low:,.0f}-{arr_row.high:,.0f} ARR-per-CSM range"
+    check: ArrCheck = "below" if book < arr_row.low else "above" if book > arr_row.high else "within"
     expected = profile.segment.expected_accounts
-    expected_fig = Figure(
-        value=expected, unit="accounts", basis=[ctx.inp("personas", ("segments", profile.index, "expected_accounts"))]
-    )
+    expected_fig = figure(expected, "accounts", [ctx.inp("personas", ("segments", profile.index, "expected_accounts"))])
     fte = Figure(value=round(expected / ratio, 1), unit="CSM FTE", basis=[*expected_fig.basis, *ratio_fig.basis])
     return Coverage(
         segment=profile.id,
@@ -254,74 +209,10 @@ def segment_coverage(ctx: DesignContext, profile: SegmentProfile) -> Coverage:
         accounts_per_csm=ratio_fig,
         book_arr=Figure(value=round(book), unit=ctx.currency, basis=[*ratio_fig.basis]),
         arr_check=check,
+        arr_note=_arr_note(ctx, profile, check, ratio),
         expected_accounts=expected_fig,
         csm_fte=fte,
     )
-
-
-# --- SLAs ---------------------------------------------------------------------------------------------
-# Target resolution by tier and priority, in business hours. No measured benchmark exists for resolution
-# (vendor policies commit to first response only), so the ladder is a stated assumption.
-RESOLUTION_HOURS: dict[TouchModel, dict[Priority, int]] = {
-    "high_touch": {"P1": 4, "P2": 8, "P3": 16, "P4": 40},
-    "guided": {"P1": 8, "P2": 16, "P3": 16, "P4": 40},
-    "self_serve": {"P1": 16, "P2": 24, "P3": 40, "P4": 40},
-}
-RCA_BUSINESS_DAYS = 5
-
-
-def _resolution_basis(ctx: DesignContext) -> Basis:
-    ladder = "; ".join(
-        f"{TIER_NAMES[t]} " + ", ".join(f"{p} {h} h" for p, h in RESOLUTION_HOURS[t].items()) for t in TIER_ORDER
-    )
-    return ctx.assume(
-        "sla_resolution_targets",
-        f"Target resolution in business hours (best effort, not contracted): {ladder}; a root-cause summary "
-        f"follows every P1 within {RCA_BUSINESS_DAYS} business days.",
-        "No measured benchmark for resolution times exists; vendor policies contract the first response and "
-        "treat resolution as best effort (a standard tier resolves in about 2 business days).",
-        "What resolution times per priority can your support and engineering teams commit to?",
-    )
-
-
-def _meanings(ctx: DesignContext) -> dict[Priority, str]:
-    features = [f.name for f in ctx.project.brief.key_features]
-    core = " or ".join(features[:2])
-    return {
-        "P1": f"{ctx.project.brief.company} down or {core} unusable for the whole account, or data loss",
-        "P2": f"A key feature ({', '.join(features)}) broken for some users, with no workaround",
-        "P3": "A problem with a workaround, or a question that blocks one user",
-        "P4": "How-to question, cosmetic issue or feature request (routed to product feedback)",
-    }
-
-
-def tier_slas(ctx: DesignContext, tier: TouchModel) -> list[Sla]:
-    """First response and target resolution for P1-P4, stricter the higher the touch."""
-    resolution = _resolution_basis(ctx)
-    meanings = _meanings(ctx)
-    out = []
-    for priority in ("P1", "P2", "P3", "P4"):
-        row_id = f"sla_{priority.lower()}_high_touch"
-        if tier == "high_touch":
-            first = row_figure(ctx, row_id, "low", "strict end for named accounts")
-        elif tier == "guided":
-            first = row_figure(ctx, row_id, "high", "lenient end for pooled accounts")
-        elif priority in ("P1", "P2"):
-            first = row_figure(ctx, "sla_standard_first_reply", "median", "standard tier first reply")
-        elif priority == "P3":
-            first = row_figure(ctx, "email_frt_median", "median", "never slower than the measured email median")
-        else:
-            first = row_figure(ctx, row_id, "high", "low priority: same as the pooled tier")
-        out.append(
-            Sla(
-                priority=priority,
-                data_value=PRIORITY_DATA_VALUE[priority],
-                meaning=meanings[priority],
-                first_response=first,
-                resolution=Figure(value=RESOLUTION_HOURS[tier][priority], unit="business hours", basis=[resolution]),
-            )
-        )
-    return out
 
 
 # --- tiers ---------------------------------------------------------------------------------------------
@@ -339,8 +230,11 @@ def _hours(ctx: DesignContext, tier: TouchModel, profiles: list[SegmentProfile])
                 "What are your support hours and time zone?",
             )
         ]
-    if tier == "high_touch" and any(p.band == "enterprise" for p in profiles):
-        hours += "; P1 around the clock (24x7 on-call) for enterprise accounts"
+    # Enterprise P1 policies are 24x7; say so unless the company's own hours already do.
+    around_the_clock = any(k in hours.lower() for k in ("24x7", "24/7", "around the clock"))
+    enterprise = [p for p in profiles if p.band == "enterprise"]
+    if tier == "high_touch" and enterprise and not around_the_clock:
+        hours += f"; add a 24x7 on-call for P1 on {names(enterprise)} accounts"
         basis = [*basis, ctx.bench("sla_p1_high_touch", "enterprise P1 policies are 24x7")]
     return hours, basis
 
@@ -366,50 +260,56 @@ def _channels(ctx: DesignContext, tier: TouchModel) -> list[str]:
     return ["Named CSM (email, scheduled calls)", shared, "Phone line for P1 incidents"]
 
 
-CSM_MODELS: dict[TouchModel, str] = {
-    "high_touch": "Named CSM owns a small book of accounts end to end",
-    "guided": "Pooled CSM team shares the segment's accounts; product signals route work to it",
-    "self_serve": "Digital CS programme: in-app guides, lifecycle emails and reports; one CSM-equivalent runs it",
-}
+def _csm_model(tier: TouchModel, coverage: list[Coverage]) -> str:
+    books = join_names(f"{c.accounts_per_csm.value:,.0f} ({c.segment_name})" for c in coverage)
+    book = books if len(coverage) > 1 else f"{coverage[0].accounts_per_csm.value:,.0f}"
+    if tier == "high_touch":
+        return f"A named CSM owns each account end to end; a book of {book} accounts"
+    if tier == "guided":
+        return f"A pooled CSM team shares the accounts, about {book} per CSM; product signals route the work"
+    return (
+        f"Digital programme (in-app guides, lifecycle emails, value reports) run by CS staff at about {book} "
+        "accounts per FTE; no named contact"
+    )
 
 
 def _escalation(ctx: DesignContext, tiers: list[SupportTier]) -> list[EscalationStep]:
     by_tier = {t.id: t for t in tiers}
-    champions = sorted({s.segment.champion for s in ctx.segments if s.touch != "self_serve"})
-    buyers = sorted({s.segment.economic_buyer for s in ctx.segments if s.touch == "high_touch"})
+    champions = distinct_titles(s.segment.champion for s in ctx.segments if s.touch != "self_serve")
+    buyers = distinct_titles(s.segment.economic_buyer for s in ctx.segments if s.touch == "high_touch")
     steps = [
         EscalationStep(
             level=1,
             trigger="A ticket's first-response target is about to be missed",
             owner=SUPPORT_LEAD,
             action="Reassign the ticket and reply; review the queue's staffing weekly",
-            within="before the tier's first-response target (see the SLA tables)",
+            within="before the tier's first-response target",
         ),
         EscalationStep(
             level=2,
-            trigger="P1 or P2 with no workaround at half its resolution target",
+            trigger="A P1 or P2 with no workaround reaches half its resolution target",
             owner="Support engineer",
-            action="Escalate to the engineering on-call with the reproduction and account impact",
+            action="Escalate to the engineering on-call with the reproduction and the account's impact",
             within="at half the resolution target",
         ),
     ]
     managed = [t for t in ("guided", "high_touch") if t in by_tier]
     if managed:
-        who = f" ({', '.join(champions)})" if champions else ""
+        who = f" ({join_names(champions)})" if champions else ""
         steps.append(
             EscalationStep(
                 level=3,
-                trigger=f"P1 or P2 open on a {' or '.join(TIER_NAMES[t].lower() for t in managed)} account",
+                trigger=f"A P1 or P2 opens on a {' or '.join(TIER_NAMES[t].lower() for t in managed)} account",
                 owner=" / ".join(CSM_ROLE[t] for t in managed),
                 action=f"Tell the champion{who} what is happening and when the next update comes; post every update",
                 within="the same business day",
             )
         )
-    exec_part = f"; the executive sponsor calls the economic buyer ({', '.join(buyers)})" if buyers else ""
+    exec_part = f"; our executive sponsor calls the economic buyer ({join_names(buyers)})" if buyers else ""
     steps.append(
         EscalationStep(
             level=len(steps) + 1,
-            trigger="P1 past its resolution target, or a second P1 on the same account in 30 days",
+            trigger="A P1 passes its resolution target, or an account has a second P1 within 30 days",
             owner=f"{HEAD_OF_CS} with the head of engineering",
             action=f"Run the incident review and agree a recovery plan with the account{exec_part}; "
             "send the root-cause summary",
@@ -419,38 +319,84 @@ def _escalation(ctx: DesignContext, tiers: list[SupportTier]) -> list[Escalation
     return steps
 
 
-def design_support(ctx: DesignContext) -> SupportSection:
-    """Support tiers (segments, channels, hours, coverage, SLAs), CSM headcount and the escalation path."""
-    groups = segments_by_tier(ctx)
-    tiers: list[SupportTier] = []
-    for tier, profiles in groups.items():
-        hours, hours_basis = _hours(ctx, tier, profiles)
-        tiers.append(
-            SupportTier(
-                id=tier,
-                name=TIER_NAMES[tier],
-                segments=[p.id for p in profiles],
-                segment_names=[p.name for p in profiles],
-                csm_model=CSM_MODELS[tier],
-                channels=_channels(ctx, tier),
-                hours=hours,
-                hours_basis=hours_basis,
-                coverage=[segment_coverage(ctx, p) for p in profiles],
-                slas=tier_slas(ctx, tier),
-            )
-        )
-    coverage = [c for t in tiers for c in t.coverage]
-    total = sum(c.csm_fte.value for c in coverage)
+def _tier(ctx: DesignContext, tier: TouchModel, profiles: list[SegmentProfile]) -> SupportTier:
+    hours, hours_basis = _hours(ctx, tier, profiles)
+    coverage = [segment_coverage(ctx, p) for p in profiles]
     basis: list[Basis] = []
     for c in coverage:
         basis += [b for b in c.csm_fte.basis if b not in basis]
-    headcount = Figure(value=math.ceil(round(total, 1)), unit="CSMs", basis=basis)
-    parts = [f"{TIER_NAMES[t.id].lower()} for {', '.join(t.segment_names)}" for t in tiers]
-    books = "; ".join(f"{c.segment_name} {c.accounts_per_csm.value:,.0f} accounts per CSM" for c in coverage)
-    csms = "CSM" if headcount.value == 1 else "CSMs"
-    summary = (
-        f"{ctx.project.brief.company} runs {len(tiers)} support tier{'s' if len(tiers) > 1 else ''}: "
-        f"{'; '.join(parts)}. Coverage: {books}, which needs {headcount.value:,.0f} {csms} for the "
-        f"{sum(int(c.expected_accounts.value) for c in coverage):,} accounts expected in 12 months."
+    return SupportTier(
+        id=tier,
+        name=TIER_NAMES[tier],
+        segments=[p.id for p in profiles],
+        segment_names=[p.name for p in profiles],
+        csm_model=_csm_model(tier, coverage),
+        channels=_channels(ctx, tier),
+        hours=hours,
+        hours_basis=hours_basis,
+        coverage=coverage,
+        fte=Figure(value=round(sum(c.csm_fte.value for c in coverage), 1), unit="FTE", basis=basis),
+        slas=tier_slas(ctx, tier),
     )
-    return SupportSection(summary=summary, tiers=tiers, csm_headcount=headcount, escalation=_escalation(ctx, tiers))
+
+
+def _summary(ctx: DesignContext, tiers: list[SupportTier], headcount: Figure) -> str:
+    how = {
+        "high_touch": "named CSMs cover",
+        "guided": "a pooled CSM team covers",
+        "self_serve": "a digital programme covers",
+    }
+    parts = []
+    for t in tiers:
+        books = join_names(
+            f"{c.segment_name} ({c.expected_accounts.value:,.0f} accounts, {c.accounts_per_csm.value:,.0f} per "
+            f"{'FTE' if t.id == 'self_serve' else 'CSM'})"
+            for c in t.coverage
+        )
+        parts.append(f"{how[t.id]} {books}")
+    accounts = sum(int(c.expected_accounts.value) for t in tiers for c in t.coverage)
+    split = join_names(f"{t.fte.value:g} {TIER_NAMES[t.id].lower()}" for t in tiers)
+    total = round(sum(t.fte.value for t in tiers), 1)
+    fte = "" if len(tiers) == 1 else f" ({split})"
+    people = "person" if headcount.value == 1 else "people"
+    return (
+        f"At {ctx.project.brief.company}, {'; '.join(parts)}. That is {total:g} CS FTE{fte}, so "
+        f"{headcount.value:,.0f} {people}, for the {accounts:,} accounts expected in the next 12 months."
+    )
+
+
+def design_support(ctx: DesignContext) -> SupportSection:
+    """Support tiers (segments, channels, hours, coverage, SLAs), CSM headcount and the escalation path.
+
+    Headcount = ⌈Σ over segments of expected accounts ÷ accounts per CSM⌉ (digital programme staff
+    included, counted at the digital row's accounts per FTE).
+    """
+    tiers = [_tier(ctx, tier, profiles) for tier, profiles in segments_by_tier(ctx).items()]
+    total = sum(t.fte.value for t in tiers)
+    basis: list[Basis] = []
+    for t in tiers:
+        basis += [b for b in t.fte.basis if b not in basis]
+    headcount = figure(math.ceil(round(total, 1)), "CS FTE", basis)
+    arr_row = ctx.benchmarks["csm_arr_per_csm"]
+    assert arr_row.low is not None and arr_row.high is not None
+    return SupportSection(
+        summary=_summary(ctx, tiers, headcount),
+        tiers=tiers,
+        csm_headcount=headcount,
+        arr_per_csm=f"an ARR of {_short_money(ctx, arr_row.low)} to {_short_money(ctx, arr_row.high)}",
+        sla_meanings={str(k): v for k, v in priority_meanings(ctx).items()},
+        resolution_basis=[resolution_basis(ctx)],
+        escalation=_escalation(ctx, tiers),
+        notes=_notes(ctx),
+    )
+
+
+def _notes(ctx: DesignContext) -> list[str]:
+    """Where the company states its own response times, the tables below must be reconciled with them."""
+    hours = ctx.project.brief.support_hours or ""
+    if re.search(r"response|reply", hours, re.IGNORECASE):
+        return [
+            f"brief.yaml states its own response times ('{hours}'); the first-response targets below are the "
+            "recommended ones per tier: publish one set, not both"
+        ]
+    return []

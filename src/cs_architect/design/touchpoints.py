@@ -11,7 +11,8 @@ Day windows sit on one timeline per segment (:func:`segment_timeline`):
   accounts that arrive through the sales handoff;
 - activation: the activation value event's ``target_day``, else the time-to-value benchmark of the
   segment (an assumption; :func:`cs_architect.design.time_to_value.activation_target`);
-- onboarded: the last onboarding milestone after activation, else the full-onboarding benchmark;
+- onboarded: the segment's last onboarding milestone (the activation day when activation is the
+  last one), the same day the onboarding section and diagram call "onboarded";
 - renewal: work starts ``renewal_kickoff_enterprise`` days before the renewal date for
   enterprise-band accounts, ``renewal_kickoff_standard`` for the others.
 """
@@ -29,7 +30,7 @@ from pydantic import Field
 from cs_architect.design.context import DesignContext, SegmentProfile, TouchModel
 from cs_architect.design.milestones import KICKOFF_ID
 from cs_architect.design.motions import (
-    AUTOMATION,
+    DIGITAL_CS,
     EXEC_SPONSOR,
     NAMED_CSM,
     POOLED_CSM,
@@ -47,10 +48,11 @@ from cs_architect.spec.basis import Basis, Figure
 from cs_architect.spec.operations import Milestone
 
 StageId = Literal["signup", "onboarding", "activation", "expansion", "renewal"]
+Term = Literal["contract", "monthly"]  # a renewal date months away, or month to month (every charge renews)
 Channel = Literal["in-app", "email", "call", "meeting", "crm-task"]
 WindowKind = Literal[
     "handoff", "signup", "start", "onboarding", "nudge", "activation", "activated", "onboarded", "growth",
-    "renewal", "renewal_day",
+    "renewal", "renewal_day", "charge", "as_it_happens",
 ]  # fmt: skip
 
 
@@ -60,14 +62,19 @@ class DayWindow(Strict):
 
     ``anchor='start'``: days after contract start (sign-up for self-serve), from ``first`` to
     ``last`` (``None``: open-ended, until the next stage). ``anchor='renewal'``: days before the
-    renewal date, from ``first`` down to ``last`` (``None``: on that day only).
+    renewal date, from ``first`` down to ``last`` (``None``: on that day only). ``anchor='charge'``:
+    before each monthly charge (month-to-month plans); ``anchor='trigger'``: when the trigger fires.
     """
 
-    anchor: Literal["start", "renewal"] = "start"
+    anchor: Literal["start", "renewal", "charge", "trigger"] = "start"
     first: int = Field(ge=0)
     last: int | None = Field(default=None, ge=0)
 
     def text(self) -> str:
+        if self.anchor == "charge":
+            return "before each monthly charge"
+        if self.anchor == "trigger":
+            return "as soon as the trigger fires"
         if self.anchor == "renewal":
             if self.last is None or self.last == self.first:
                 return f"{self.first} days before renewal"
@@ -112,6 +119,8 @@ class Timeline:
     onboarded: Figure
     renewal: Figure  # days before the renewal date when renewal work starts
     milestones: tuple[Milestone, ...]  # the onboarding milestones that apply to the segment
+    term: Term = "contract"
+    term_basis: tuple[Basis, ...] = ()
 
     @property
     def activation_milestone(self) -> Milestone:
@@ -130,15 +139,10 @@ def segment_timeline(ctx: DesignContext, profile: SegmentProfile, milestones: Se
         start = Figure(value=0, unit="days", basis=[ctx.inp("brief", ("sales_motion",), "starts at sign-up")])
     activation = activation_target(ctx, profile)
     later = [m for m in mine if m.day > activation.value]
-    full = ctx.benchmarks["onboarding_full_days"].median  # cited below only when used
-    if later:
-        onboarded = Figure(value=later[-1].day, unit="days", basis=later[-1].basis)
-    elif full is not None and full > activation.value:
-        onboarded = Figure(value=math.ceil(full), unit="days", basis=[ctx.bench("onboarding_full_days")])
-    else:
-        onboarded = activation
+    onboarded = Figure(value=later[-1].day, unit="days", basis=later[-1].basis) if later else activation
     row = "renewal_kickoff_enterprise" if profile.band == "enterprise" else "renewal_kickoff_standard"
     renewal_days = ctx.row(row).median
+    term, term_basis = segment_term(ctx, profile)
     if renewal_days is None:
         raise ValueError(f"benchmark row '{row}' has no median")
     return Timeline(
@@ -152,7 +156,28 @@ def segment_timeline(ctx: DesignContext, profile: SegmentProfile, milestones: Se
         onboarded=onboarded,
         renewal=Figure(value=renewal_days, unit="days", basis=[ctx.bench(row)]),
         milestones=mine,
+        term=term,
+        term_basis=tuple(term_basis),
     )
+
+
+def segment_term(ctx: DesignContext, profile: SegmentProfile) -> tuple[Term, list[Basis]]:
+    """Month to month when every plan the segment buys (every plan, if none is its own) runs at most one
+    month; else a contract with a renewal date. Without a pricing model: a contract."""
+    pricing = ctx.project.pricing
+    if pricing is None:
+        return "contract", []
+    plans = list(profile.plans) or list(pricing.plans)
+    if not plans or any(pricing.contract(p) > 1 for p in plans):
+        return "contract", []
+    basis = []
+    for plan in plans:
+        i = pricing.plans.index(plan)
+        where = ("plans", i, "contract_months") if plan.contract_months else ("contract_months",)
+        b = ctx.inp("pricing", where)
+        if b not in basis:
+            basis.append(b)
+    return "monthly", basis
 
 
 # --- the plays ----------------------------------------------------------------------------------
@@ -168,6 +193,7 @@ class Play:
     window: WindowKind
     entry: Entry | None = None  # only accounts that arrive this way
     motion: Motion | None = None  # only this onboarding motion
+    term: Term | None = None  # only segments on this contract term
 
 
 ALL: tuple[TouchModel, ...] = ("self_serve", "guided", "high_touch")
@@ -175,12 +201,13 @@ LOW: tuple[TouchModel, ...] = ("self_serve", "guided")
 SELF: tuple[TouchModel, ...] = ("self_serve",)
 GUIDED: tuple[TouchModel, ...] = ("guided",)
 HIGH: tuple[TouchModel, ...] = ("high_touch",)
+CSM: tuple[TouchModel, ...] = ("guided", "high_touch")
 HANDOFF: Entry = "sales_handoff"
 
 PLAYS: dict[StageId, tuple[Play, ...]] = {
     "signup": (
         Play(ALL, "Sales-to-CS handoff{meeting}", "meeting", "{seller}", "order form signed", "handoff", HANDOFF),
-        Play(SELF, "Welcome email with login and setup checklist", "email", AUTOMATION, "handoff closed",
+        Play(SELF, "Welcome email with login and setup checklist", "email", DIGITAL_CS, "handoff closed",
              "handoff", HANDOFF),
         Play(GUIDED, "Welcome email from the pooled CSM with a kickoff booking link", "email", POOLED_CSM,
              "handoff closed", "handoff", HANDOFF),
@@ -188,7 +215,7 @@ PLAYS: dict[StageId, tuple[Play, ...]] = {
              NAMED_CSM, "handoff closed", "handoff", HANDOFF),
         Play(HIGH, "Welcome note from the executive sponsor to the {buyer}", "email", EXEC_SPONSOR, "handoff closed",
              "handoff", HANDOFF),
-        Play(ALL, "Welcome email and in-app setup checklist", "email", AUTOMATION, "sign-up", "signup", "self_signup"),
+        Play(ALL, "Welcome email and in-app setup checklist", "email", DIGITAL_CS, "sign-up", "signup", "self_signup"),
         Play(GUIDED, "CRM task: the pooled CSM reviews the new account and sends a personal welcome", "crm-task",
              POOLED_CSM, "sign-up", "signup", "self_signup"),
     ),
@@ -201,9 +228,9 @@ PLAYS: dict[StageId, tuple[Play, ...]] = {
              "call", "{csm}", "handoff accepted", "start", HANDOFF),
         Play(HIGH, "Onboarding check-in with the champion on milestone days ({days})", "call", NAMED_CSM,
              "milestone due", "onboarding"),
-        Play(LOW, "In-app checklist and milestone emails toward '{act}'", "in-app", AUTOMATION, "{first_step}",
+        Play(LOW, "In-app checklist and milestone emails toward '{act}'", "in-app", DIGITAL_CS, "{first_step}",
              "onboarding"),
-        Play(SELF, "Lifecycle email with a how-to for '{act}'", "email", AUTOMATION, "'{act}' not reached by day {mid}",
+        Play(SELF, "Lifecycle email with a how-to for '{act}'", "email", DIGITAL_CS, "'{act}' not reached by day {mid}",
              "nudge", motion="automated"),
         Play(SELF, "Pooled CSM check-in call if '{act}' is not reached", "call", POOLED_CSM,
              "'{act}' not reached by day {mid}", "nudge", motion="kickoff_led"),
@@ -215,7 +242,7 @@ PLAYS: dict[StageId, tuple[Play, ...]] = {
              NAMED_CSM, "last milestone due", "onboarded"),
         Play(HIGH, "Executive sponsor check-in with the {buyer}", "call", EXEC_SPONSOR, "onboarding complete",
              "onboarded"),
-        Play(LOW, "In-app confirmation of '{act}' and emails for the next milestones", "in-app", AUTOMATION,
+        Play(LOW, "In-app confirmation of '{act}' and {after_activation}", "in-app", DIGITAL_CS,
              "'{act}' reached", "activated"),
         Play(GUIDED, "Value check with the champion ({champion}): {success} against results so far", "call",
              POOLED_CSM, "'{act}' reached", "activation"),
@@ -223,20 +250,25 @@ PLAYS: dict[StageId, tuple[Play, ...]] = {
     "expansion": (
         Play(HIGH, "Business review with the {buyer}: value delivered against the success criteria and the next "
              "roll-out (cadence in the QBR section)", "meeting", NAMED_CSM, "onboarding complete", "growth"),
-        Play(HIGH, "Expansion opportunity ({offer}) opened with sales ({seller})", "crm-task", NAMED_CSM, "{limit}",
+        Play(HIGH, "Expansion opportunity opened with sales ({seller}): {offer}", "crm-task", NAMED_CSM, "{limit}",
              "growth"),
-        Play(LOW, "In-app offer of {offer}", "in-app", AUTOMATION, "{limit}", "growth"),
+        Play(LOW, "In-app offer of {offer}", "in-app", DIGITAL_CS, "{limit}", "growth"),
         Play(GUIDED, "Pooled CSM qualifies expansion signals and passes them to sales ({seller})", "crm-task",
              POOLED_CSM, "{limit}", "growth"),
     ),
     "renewal": (
-        Play(SELF, "Automated renewal notice{card}", "email", AUTOMATION, "renewal window opens", "renewal_day"),
+        Play(SELF, "Automated renewal notice{card}", "email", DIGITAL_CS, "renewal window opens", "renewal_day",
+             term="contract"),
         Play(GUIDED, "Renewal check: health, usage and the renewal quote{uplift}", "call", POOLED_CSM,
-             "renewal window opens", "renewal"),
+             "renewal window opens", "renewal", term="contract"),
         Play(HIGH, "Renewal plan: internal review, then the renewal proposal to the {buyer}{uplift}", "meeting",
-             NAMED_CSM, "renewal window opens", "renewal"),
+             NAMED_CSM, "renewal window opens", "renewal", term="contract"),
         Play(HIGH, "Executive sponsor call with the {buyer} before the proposal", "call", EXEC_SPONSOR,
-             "renewal window opens", "renewal"),
+             "renewal window opens", "renewal", term="contract"),
+        Play(ALL, "Usage summary against the plan{card}", "email", DIGITAL_CS, "monthly charge due", "charge",
+             term="monthly"),
+        Play(CSM, "Save call: the reason, then a fix, a downgrade or a pause", "call", "{csm}",
+             "cancellation or downgrade started", "as_it_happens", term="monthly"),
     ),
 }  # fmt: skip
 
@@ -258,6 +290,8 @@ def _window(kind: WindowKind, tl: Timeline) -> tuple[DayWindow, tuple[Figure, ..
         "growth": (DayWindow(first=o), (done,)),
         "renewal": (DayWindow(anchor="renewal", first=r, last=0), (renewal,)),
         "renewal_day": (DayWindow(anchor="renewal", first=r), (renewal,)),
+        "charge": (DayWindow(anchor="charge", first=0), ()),
+        "as_it_happens": (DayWindow(anchor="trigger", first=0), ()),
     }
     return windows[kind]
 
@@ -275,6 +309,9 @@ def play_fields(tl: Timeline, shared: Mapping[str, str]) -> dict[str, str]:
         "mid": str(math.ceil((s + a) / 2)),  # halfway check between start and the activation target
         "days": ", ".join(str(m.day) for m in tl.milestones if s < m.day <= a) or str(a),
         "first_step": "kickoff held" if handoff else "first session",
+        "after_activation": "emails toward the next milestones"
+        if any(m.day > a for m in tl.milestones)
+        else "tips on the key features not used yet",
         "success": "the handoff's success criteria" if handoff else "the account's use case",
     }
 
@@ -292,12 +329,13 @@ def segment_touchpoints(
     for play in PLAYS[stage]:
         if tl.profile.touch not in play.touch or play.entry not in (None, tl.entry):
             continue
-        if play.motion not in (None, tl.motion):
+        if play.motion not in (None, tl.motion) or play.term not in (None, tl.term):
             continue
         window, figures = _window(play.window, tl)
         basis: list[Basis] = []
         used = _placeholders(play.name) | _placeholders(play.trigger)
-        for group in [*(f.basis for f in figures), *(extra[k] for k in sorted(used) if k in extra)]:
+        term = [list(tl.term_basis)] if play.term == "monthly" else []
+        for group in [*(f.basis for f in figures), *term, *(extra[k] for k in sorted(used) if k in extra)]:
             basis += [b for b in group if b not in basis]
         out.append(
             Touchpoint(
