@@ -96,6 +96,25 @@ CONTRACT: dict[str, dict[str, tuple[str, bool]]] = {
 }
 
 
+class JoinSource(Strict):
+    """Columns a table lacks, looked up in another file or table by a shared key.
+
+    E.g. usage rows keyed by subscription: ``join: {file: subscriptions.csv, on: subscription_id,
+    columns: {account_id: account_id}}`` takes each row's account from its subscription.
+    """
+
+    file: str | None = Field(None, description="file or glob relative to --data (CSV or Parquet)")
+    table: str | None = Field(None, description="table name in the database (--db)")
+    on: str = Field(description="key column, named the same in this table and in the lookup")
+    columns: dict[str, str] = Field(description="contract column -> the lookup's column name")
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> JoinSource:
+        if not self.file and not self.table:
+            raise ValueError("give a file (for --data) or a table (for --db) to look up")
+        return self
+
+
 class TableSource(Strict):
     """One contract table: where it is and how its columns are named."""
 
@@ -113,6 +132,7 @@ class TableSource(Strict):
         default_factory=dict,
         description="keep only rows whose contract column equals one of these values",
     )
+    join: JoinSource | None = Field(None, description="look up columns this table lacks in another table")
 
     @model_validator(mode="after")
     def _somewhere(self) -> TableSource:

@@ -1,0 +1,200 @@
+"""Engine commands: check-data, score, scores. Each parses options, calls one library function, prints."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from cs_architect.cli import cli
+from cs_architect.errors import DataError, InputError
+
+
+def _as_of(value: datetime | None) -> date | None:
+    return value.date() if value is not None else None
+
+
+def _source(data: Path | None, db: str | None) -> None:
+    if (data is None) == (db is None):
+        raise InputError("give either --data DIR (a folder of CSV/Parquet files) or --db URL (a database)")
+
+
+data_option = click.option(
+    "--data",
+    "data",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder of CSV/Parquet files named in the model's sources (accounts.csv ...).",
+)
+db_option = click.option("--db", "db", metavar="URL", help="Database URL, e.g. postgresql://user@host/db.")
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Score as of this date (YYYY-MM-DD). Default: today.",
+)
+store_option = click.option(
+    "--store",
+    "store",
+    metavar="URL",
+    help="Results store: a DuckDB file or a database URL (default OUT/results.duckdb).",
+)
+out_argument = click.argument("out", type=click.Path(path_type=Path, exists=True))
+
+
+class _Progress:
+    """Stage lines with elapsed seconds on stderr, so a long run shows it is alive."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.quiet = quiet
+        self.start = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if not self.quiet:
+            click.echo(f"[{time.perf_counter() - self.start:6.1f}s] {message}", err=True)
+
+
+@cli.command("check-data")
+@out_argument
+@data_option
+@db_option
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check_data_cmd(out: Path, data: Path | None, db: str | None, as_of: datetime | None, fmt: str) -> None:
+    """Check customer data against the data contract before scoring.
+
+    Reports per table and column what is missing or wrong (unreadable dates, duplicate account
+    ids, rows for unknown accounts, future timestamps, negative money, NPS outside 0-10), with
+    counts and example values. Exits 2 when something blocks scoring.
+
+    \b
+    Example:
+      csa check-data out --data ./exports --as-of 2024-06-30
+    """
+    from cs_architect.engine import check_customer_data, load_health_model
+    from cs_architect.engine.export import to_json
+
+    _source(data, db)
+    model = load_health_model(out)
+    report = check_customer_data(model, data_dir=data, db_url=db, as_of=_as_of(as_of) or date.today())
+    click.echo(to_json(report.to_dict()) if fmt == "json" else report.to_text())
+    if not report.ok:
+        raise DataError(f"{sum(i.level == 'error' for i in report.issues)} error(s) block scoring; fix them first")
+
+
+@cli.command("score")
+@out_argument
+@data_option
+@db_option
+@as_of_option
+@store_option
+@click.option("--full-check", is_flag=True, help="Run the full data check first (reads every table once more).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines on stderr.")
+def score_cmd(
+    out: Path,
+    data: Path | None,
+    db: str | None,
+    as_of: datetime | None,
+    store: str | None,
+    full_check: bool,
+    quiet: bool,
+) -> None:
+    """Score every account and save the snapshot to the results store.
+
+    Prints accounts and ARR by band, the worst accounts with their top reasons, and the
+    accounts falling fastest. Re-running the same --as-of date replaces that snapshot.
+
+    \b
+    Examples:
+      csa score out --data ./exports
+      csa score out --db postgresql://analyst@warehouse/prod --as-of 2024-06-30
+      csa score out --data ./exports --store postgresql://analyst@warehouse/prod/csa_results
+    """
+    from cs_architect.engine import load_health_model, score_accounts
+
+    _source(data, db)
+    model = load_health_model(out)
+    out_dir = out if out.is_dir() else out.parent
+    run = score_accounts(
+        model,
+        data_dir=data,
+        db_url=db,
+        as_of=_as_of(as_of) or date.today(),
+        store_url=store,
+        out_dir=out_dir,
+        progress=_Progress(quiet),
+        deep_check=full_check,
+    )
+    click.echo(run.to_text())
+
+
+@cli.command("scores")
+@out_argument
+@click.option("--account", metavar="ID", help="Show one account with its explanation.")
+@click.option(
+    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Snapshot date (default: the latest)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=0),
+    default=None,
+    help="At most N accounts, worst first (table default 50; 0 = all).",
+)
+@store_option
+@click.option("--explain", is_flag=True, help="Print the SQL of the scoring instead of scores.")
+@data_option
+@db_option
+def scores_cmd(
+    out: Path,
+    account: str | None,
+    as_of: datetime | None,
+    fmt: str,
+    output: Path | None,
+    limit: int | None,
+    store: str | None,
+    explain: bool,
+    data: Path | None,
+    db: str | None,
+) -> None:
+    """Show or export stored scores: all accounts, or one account with its explanation.
+
+    With --explain, print the SQL the engine runs for the scoring: for --data/--db in that
+    backend's dialect, otherwise against contract-shaped tables.
+
+    \b
+    Examples:
+      csa scores out                          # worst accounts first
+      csa scores out --account acme-01        # why Acme has its score
+      csa scores out --format csv -o scores.csv
+      csa scores out --explain --db postgresql://analyst@warehouse/prod
+    """
+    from cs_architect.engine import ResultsStore, export_scores, load_health_model, scoring_sql
+
+    model = load_health_model(out)
+    out_dir = out if out.is_dir() else out.parent
+    if explain:
+        click.echo(scoring_sql(model, _as_of(as_of) or date.today(), data_dir=data, db_url=db))
+        return
+    if data is not None or db is not None:
+        raise InputError("--data/--db are only used with --explain; scores are read from the results store")
+    if limit is None and fmt == "table" and account is None:
+        limit = 50
+    results = ResultsStore.open(store, out_dir, create=False)
+    try:
+        text = export_scores(
+            results,
+            model,
+            as_of=_as_of(as_of),
+            account=account,
+            fmt=fmt,  # type: ignore[arg-type]
+            output=output,
+            limit=limit or None,
+        )
+    finally:
+        results.close()
+    click.echo(text, nl=not text.endswith("\n"))

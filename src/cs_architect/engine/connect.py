@@ -1,0 +1,219 @@
+"""Where the customer data lives: a folder of CSV/Parquet files, or a database URL.
+
+``--data DIR`` opens an in-memory DuckDB that reads the files in place (Parquet is streamed, CSV
+is read as text so that ids such as ``02142`` and dates keep their exact spelling; the contract
+step converts them). ``--db URL`` connects through Ibis to any backend it supports
+(``postgresql://user@host/db``, ``duckdb:///path.db``, ``snowflake://...``). Either way the
+engine gets Ibis tables and runs the same expressions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit, urlunsplit
+
+import ibis
+import ibis.expr.types as ir
+from ibis.backends import BaseBackend
+from ibis.common.exceptions import TableNotFound
+
+from cs_architect.errors import BackendError, DataError
+from cs_architect.issues import Issue
+from cs_architect.spec.sources import TableSource
+
+PARQUET = (".parquet", ".pq")
+CSV = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
+
+
+def redact(url: str) -> str:
+    """A database URL without its password, safe to print."""
+    parts = urlsplit(url)
+    if parts.password:
+        host = parts.hostname or ""
+        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        parts = parts._replace(netloc=netloc)
+    return urlunsplit(parts)
+
+
+@dataclass
+class DataSource:
+    """An open connection to the customer's data and where it points (for messages)."""
+
+    con: BaseBackend
+    kind: Literal["files", "database"]
+    where: str
+    data_dir: Path | None = None
+    notes: list[Issue] = field(default_factory=list)
+
+    @property
+    def backend(self) -> str:
+        return str(self.con.name)
+
+    def close(self) -> None:
+        """Disconnect (a database URL keeps a server connection open until then)."""
+        disconnect = getattr(self.con, "disconnect", None)
+        if disconnect is not None:
+            disconnect()
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table as the user has it (their column names and types) and where it came from."""
+
+    name: str
+    table: ir.Table
+    origin: str
+    text: bool = False  # read as text (CSV): every column needs converting
+
+
+def connect_data(*, data_dir: Path | None = None, db_url: str | None = None, timezone: str = "UTC") -> DataSource:
+    """Open the customer's data: exactly one of ``data_dir`` (CSV/Parquet folder) or ``db_url``.
+
+    The embedded DuckDB session runs in UTC (as Ibis sets it), whatever the machine's zone.
+    """
+    if (data_dir is None) == (db_url is None):
+        raise DataError("give either --data DIR (CSV/Parquet files) or --db URL (a database)")
+    if data_dir is not None:
+        path = Path(data_dir)
+        if not path.is_dir():
+            raise DataError(
+                f"{path}: no such folder",
+                [
+                    Issue(
+                        "error",
+                        "the --data folder does not exist",
+                        file=str(path),
+                        hint="pass the folder that holds accounts.csv or accounts.parquet",
+                    )
+                ],
+            )
+        notes: list[Issue] = []
+        # Ibis sets the DuckDB session to UTC: timestamps with a time zone are read in UTC.
+        con = ibis.duckdb.connect(preserve_insertion_order=False)
+        if timezone != "UTC":
+            notes.append(
+                Issue(
+                    "warning",
+                    f"timestamps with a time zone are read in UTC, not {timezone}; "
+                    "timestamps without one are taken as they are",
+                    path="sources.timezone",
+                )
+            )
+        return DataSource(con=con, kind="files", where=str(path), data_dir=path, notes=notes)
+    assert db_url is not None
+    try:
+        con = ibis.connect(db_url)
+    except Exception as exc:  # driver errors vary by backend; all mean "cannot connect"
+        raise BackendError(
+            f"cannot connect to {redact(db_url)}: {_first_line(exc)}",
+            [
+                Issue(
+                    "error",
+                    "connection failed",
+                    file=redact(db_url),
+                    hint="check host, port, database name and credentials",
+                )
+            ],
+        ) from None
+    return DataSource(con=con, kind="database", where=redact(db_url))
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _files(data_dir: Path, pattern: str) -> list[Path]:
+    base = Path(pattern) if Path(pattern).is_absolute() else data_dir / pattern
+    if base.is_dir():
+        matches = [base]
+    else:
+        matches = sorted(base.parent.glob(base.name)) if base.parent.is_dir() else []
+        if not matches and pattern.endswith(".*") and base.with_suffix("").is_dir():
+            matches = [base.with_suffix("")]  # 'events.*' also finds a folder 'events/' of parts
+    found: list[Path] = []
+    for m in matches:
+        if m.is_dir():
+            found += sorted(p for p in m.rglob("*") if p.is_file() and _fmt(p))
+        elif _fmt(m):
+            found.append(m)
+    return found
+
+
+def _fmt(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith(PARQUET):
+        return "parquet"
+    if name.endswith(CSV):
+        return "csv"
+    return None
+
+
+def open_table(source: DataSource, name: str, spec: TableSource) -> RawTable | None:
+    """Open one contract table as the user has it, or None when it is not there.
+
+    Files: ``spec.file`` is a file name or glob relative to ``--data`` (``events.*`` also
+    matches a folder ``events/`` of Parquet parts). If both Parquet and CSV match, Parquet is
+    read (a note says so). Databases: ``spec.table`` (``schema.table`` allowed), else a table
+    named like the contract table. Unreadable files raise :class:`DataError` naming the file.
+    """
+    if source.kind == "files":
+        if not spec.file:
+            return None
+        assert source.data_dir is not None
+        files = _files(source.data_dir, spec.file)
+        if not files:
+            return None
+        formats = {_fmt(f) for f in files}
+        if formats == {"parquet", "csv"}:
+            source.notes.append(
+                Issue(
+                    "info",
+                    f"'{spec.file}' matches both Parquet and CSV files; reading the Parquet ones",
+                    file=spec.file,
+                    path=f"sources.{name}.file",
+                )
+            )
+            files = [f for f in files if _fmt(f) == "parquet"]
+        paths = [str(f) for f in files]
+        shown = ", ".join(_rel(f, source.data_dir) for f in files[:3]) + (" ..." if len(files) > 3 else "")
+        try:
+            if _fmt(files[0]) == "parquet":
+                table = source.con.read_parquet(paths, table_name=f"src_{name}")
+            else:
+                # All text: ids like 02142 and dates keep their spelling; the contract converts them.
+                table = source.con.read_csv(paths, table_name=f"src_{name}", all_varchar=True, header=True)
+            table.schema()
+        except Exception as exc:  # the reader's message names the problem (bad quoting, not Parquet...)
+            raise DataError(
+                f"cannot read {shown}: {_first_line(exc)}",
+                [
+                    Issue(
+                        "error",
+                        _first_line(exc),
+                        file=shown,
+                        path=name,
+                        hint="check that the file is valid CSV (with a header row) or Parquet",
+                    )
+                ],
+            ) from None
+        return RawTable(name=name, table=table, origin=shown, text=_fmt(files[0]) == "csv")
+
+    table_name = spec.table or name
+    schema, _, tname = table_name.rpartition(".")
+    try:
+        table = source.con.table(tname, database=schema or None)
+    except TableNotFound:
+        return None
+    except Exception as exc:  # permissions, a dropped connection ...
+        raise BackendError(f"cannot read table {table_name}: {_first_line(exc)}") from None
+    return RawTable(name=name, table=table, origin=f"table {table_name}")
+
+
+def _rel(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,376 @@
+"""Apply the ``sources`` mapping: the user's tables become the customer data contract.
+
+For each contract table (see :data:`cs_architect.spec.sources.CONTRACT`) and column:
+
+1. find the user's column (``columns`` mapping, else the contract name, else a unique
+   case-insensitive match); absent optional columns take the ``defaults`` value or NULL;
+2. translate values with the ``values`` map (``P1`` -> ``urgent``), compared as text;
+3. convert to the contract type: text dates through ``date_format`` (ISO 8601 by default),
+   text numbers and booleans through patterns, so unreadable values become NULL and are
+   flagged instead of failing the query;
+4. keep only rows matching ``where``.
+
+Only ``accounts`` is required. A table that is absent, or lacks a required column, is reported
+as missing and its signals have no data (their weight is redistributed). The converted table
+keeps, beside each converted column, the user's original text (``<column>__text``) so that the
+data check can show example values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import ibis
+import ibis.expr.datatypes as dt
+import ibis.expr.types as ir
+
+from cs_architect.engine.connect import DataSource, RawTable, open_table
+from cs_architect.engine.dates import DateFormatError, compile_format, date_fields, date_valid, date_value
+from cs_architect.engine.execute import staged_sql
+from cs_architect.errors import DataError
+from cs_architect.issues import Issue, Level
+from cs_architect.spec.sources import CONTRACT, Sources, TableSource
+
+IBIS_TYPES = {"str": "string", "float": "float64", "int": "int64", "bool": "boolean",
+              "date": "date", "timestamp": "timestamp"}  # fmt: skip
+NUMBER = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
+TRUE_WORDS = ["true", "t", "yes", "y", "1"]
+FALSE_WORDS = ["false", "f", "no", "n", "0"]
+TEXT_SUFFIX = "__text"
+SRC = "__src"
+
+
+@dataclass
+class ContractTable:
+    """One contract table: converted columns plus the original text of converted columns."""
+
+    name: str
+    origin: str
+    staged: ir.Table
+    mapped: dict[str, str]  # contract column -> the user's column it came from
+    converted: list[str]  # contract columns read from text (have a <col>__text twin)
+    defaulted: list[str] = field(default_factory=list)  # contract columns set by sources.defaults
+
+    def present(self, column: str) -> bool:
+        """Whether the data has this contract column (mapped or given a default)."""
+        return column in self.mapped or column in self.defaulted
+
+    @property
+    def table(self) -> ir.Table:
+        """The table in contract shape: contract column names and types only."""
+        return self.staged.select(*CONTRACT[self.name])
+
+
+@dataclass
+class ContractData:
+    """The customer's data in contract shape, what is missing, and problems found on the way."""
+
+    source: DataSource | None  # None for contract-shaped placeholders (``--explain`` without data)
+    tables: dict[str, ContractTable]
+    missing: dict[str, str] = field(default_factory=dict)  # table -> reason
+    issues: list[Issue] = field(default_factory=list)
+
+    def get(self, name: str) -> ir.Table | None:
+        t = self.tables.get(name)
+        return t.table if t is not None else None
+
+    def has(self, name: str) -> bool:
+        return name in self.tables
+
+
+def _family(dtype: dt.DataType) -> str:
+    if dtype.is_string():
+        return "text"
+    if dtype.is_boolean():
+        return "bool"
+    if dtype.is_numeric():
+        return "number"
+    if dtype.is_timestamp() or dtype.is_date():
+        return "time"
+    return "other"
+
+
+@dataclass(frozen=True)
+class _Converted:
+    value: ir.Value
+    text: ir.StringValue | None  # original text when converted from text (for examples)
+    bad: ir.BooleanValue | None  # text present but unreadable
+    problem: str | None = None  # the whole column has the wrong type
+
+
+def _from_text(text: ir.StringValue, ctype: str) -> _Converted:
+    present = text.strip().nullif("").notnull()
+    if ctype == "str":
+        return _Converted(text.nullif(""), None, None)
+    if ctype in ("float", "int"):
+        ok = text.re_search(NUMBER).fill_null(False)
+        number = ok.ifelse(text.strip(), ibis.null("string")).cast("float64")
+        value = number.round().cast("int64") if ctype == "int" else number
+        return _Converted(value, text, present & ~ok)
+    assert ctype == "bool", ctype
+    word = text.strip().lower()
+    value = ibis.cases((word.isin(TRUE_WORDS), True), (word.isin(FALSE_WORDS), False), else_=ibis.null("boolean"))
+    return _Converted(value, text, present & value.isnull())
+
+
+def _convert(col: ir.Value, ctype: str) -> _Converted:
+    """Convert a column of any type except text dates (see :mod:`.dates`) to ``ctype``."""
+    fam = _family(col.type())
+    want = IBIS_TYPES[ctype]
+    if fam == "text":
+        return _from_text(col, ctype)
+    if ctype == "str":
+        return _Converted(col.cast("string"), None, None)
+    if ctype in ("float", "int") and fam == "number":
+        return _Converted(col.cast(want), None, None)
+    if ctype == "bool" and fam == "bool":
+        return _Converted(col, None, None)
+    if ctype == "bool" and fam == "number":
+        return _Converted(col != 0, None, None)
+    if ctype in ("date", "timestamp") and fam == "time":
+        if ctype == "date":
+            return _Converted(col.date() if col.type().is_timestamp() else col, None, None)
+        return _Converted(col.cast("timestamp"), None, None)
+    return _Converted(ibis.null(want), None, None, problem=f"has type {col.type()}, expected {ctype}")
+
+
+def _find_column(raw: ir.Table, wanted: str) -> str | None:
+    if wanted in raw.columns:
+        return wanted
+    folded = [c for c in raw.columns if c.lower() == wanted.lower()]
+    return folded[0] if len(folded) == 1 else None
+
+
+def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, list[Issue]]:
+    """Map one user table onto its contract table. Returns (None, issues) when it is unusable.
+
+    Unusable means a required contract column is missing or has a type that cannot be read.
+    For ``accounts`` those issues are errors (nothing can be scored); for other tables they are
+    warnings and the table counts as missing.
+    """
+    name = raw.name
+    contract = CONTRACT[name]
+    blocking: Level = "error" if name == "accounts" else "warning"
+    issues: list[Issue] = []
+    where = f"sources.{name}"
+
+    for key, section in (
+        ("columns", spec.columns),
+        ("values", spec.values),
+        ("defaults", spec.defaults),
+        ("where", spec.where),
+    ):
+        for col in section:
+            if col not in contract:
+                issues.append(
+                    Issue(
+                        "warning",
+                        f"'{col}' is not a column of the {name} table; ignored",
+                        file=raw.origin,
+                        path=f"{where}.{key}.{col}",
+                        hint=f"contract columns: {', '.join(contract)}",
+                    )
+                )
+    try:
+        compile_format(spec.date_format)
+    except DateFormatError as exc:
+        issues.append(Issue("error", str(exc), file=raw.origin, path=f"{where}.date_format"))
+        return None, issues
+
+    # Three projections keep the generated SQL small: (1) pick, translate and split text dates
+    # into fields, (2) validate the fields, (3) convert to contract types.
+    first: dict[str, ir.Value] = {}
+    text_dates: dict[str, list[str]] = {}  # contract column -> names of its date fields
+    mapped: dict[str, str] = {}
+    converted: list[str] = []
+    defaulted: list[str] = []
+    unusable = False
+    pattern = compile_format(spec.date_format)
+    for col, (ctype, required) in contract.items():
+        wanted = spec.columns.get(col, col)
+        found = _find_column(raw.table, wanted)
+        if found is None:
+            if col in spec.defaults:
+                first[col + SRC] = ibis.literal(spec.defaults[col]).cast(IBIS_TYPES[ctype])
+                defaulted.append(col)
+                continue
+            if required:
+                how = f"mapped from '{wanted}'" if col in spec.columns else "not mapped in sources"
+                issues.append(
+                    Issue(
+                        blocking,
+                        f"required column '{wanted}' ({col}, {how}) not found; "
+                        f"columns are: {', '.join(raw.table.columns[:20])}",
+                        file=raw.origin,
+                        path=f"{where}.columns.{col}",
+                        hint=f"map it: sources.{name}.columns.{col}: <your column name>",
+                    )
+                )
+                unusable = True
+            first[col + SRC] = ibis.null(IBIS_TYPES[ctype])
+            continue
+        mapped[col] = found
+        value: ir.Value = raw.table[found]
+        if col in spec.values:
+            text = value.cast("string")
+            value = text.substitute(spec.values[col], else_=text)
+        if ctype in ("date", "timestamp") and _family(value.type()) == "text":
+            first[col + TEXT_SUFFIX] = value
+            fields = date_fields(value, pattern)
+            first.update({f"{col}__{k}": v for k, v in fields.items()})
+            text_dates[col] = list(fields)
+            continue
+        first[col + SRC] = value
+        problem = _convert(value, ctype).problem
+        if problem:
+            level: Level = blocking if required else "warning"
+            issues.append(
+                Issue(
+                    level,
+                    f"column '{found}' ({col}) {problem}; its values are ignored",
+                    file=raw.origin,
+                    path=f"{where}.columns.{col}",
+                    hint="map another column, or convert it in your export",
+                )
+            )
+            unusable = unusable or required
+    if unusable:
+        return None, issues
+
+    a = raw.table.select(**first)
+    b = a.mutate(**{c + "__valid": date_valid({f: a[f"{c}__{f}"] for f in fs}) for c, fs in text_dates.items()})
+    columns: dict[str, ir.Value] = {}
+    for col, (ctype, _required) in contract.items():
+        if col in text_dates:
+            parsed = date_value({f: b[f"{col}__{f}"] for f in text_dates[col]}, b[col + "__valid"])
+            columns[col] = (parsed.value.date() if ctype == "date" else parsed.value).cast(IBIS_TYPES[ctype])
+            columns[col + TEXT_SUFFIX] = b[col + TEXT_SUFFIX]
+            converted.append(col)
+            continue
+        conv = _convert(b[col + SRC], ctype)
+        columns[col] = conv.value.cast(IBIS_TYPES[ctype])
+        if conv.text is not None and col in mapped:
+            columns[col + TEXT_SUFFIX] = conv.text
+            converted.append(col)
+    staged = b.select(**columns)
+    for col, allowed in spec.where.items():
+        if col in contract:
+            values = [allowed] if isinstance(allowed, str) else list(allowed)
+            staged = staged.filter(staged[col].cast("string").isin(values))
+    return ContractTable(name, raw.origin, staged, mapped, converted, defaulted), issues
+
+
+JOINED = "__join_"
+
+
+def _join(source: DataSource, raw: RawTable, spec: TableSource) -> tuple[RawTable, TableSource] | Issue:
+    """Add the ``join`` lookup's columns to a table (left join on the shared key, compared as
+    text); the mapping then reads them like the table's own columns."""
+    j = spec.join
+    assert j is not None
+    where = f"sources.{raw.name}.join"
+    lookup = open_table(source, f"{raw.name}_lookup", TableSource.model_validate({"file": j.file, "table": j.table}))
+    if lookup is None:
+        return Issue("warning", f"lookup {j.file or j.table} not found", path=where, file=raw.origin)
+    key, lookup_key = _find_column(raw.table, j.on), _find_column(lookup.table, j.on)
+    if key is None or lookup_key is None:
+        missing = raw.origin if key is None else lookup.origin
+        return Issue("warning", f"key column '{j.on}' not found in {missing}", path=f"{where}.on", file=missing)
+    picked: dict[str, ir.Value] = {}
+    for col, theirs in j.columns.items():
+        found = _find_column(lookup.table, theirs)
+        if found is None:
+            return Issue(
+                "warning",
+                f"column '{theirs}' not found in {lookup.origin}",
+                path=f"{where}.columns.{col}",
+                file=lookup.origin,
+            )
+        picked[JOINED + col] = lookup.table[found]
+    small = lookup.table.select(**{JOINED + "key": lookup.table[lookup_key].cast("string")}, **picked).distinct()
+    left = raw.table
+    joined = left.left_join(small, left[key].cast("string") == small[JOINED + "key"])
+    table = joined.select(*left.columns, *picked)
+    columns = {**spec.columns, **{col: JOINED + col for col in j.columns}}
+    merged = RawTable(raw.name, table, f"{raw.origin} + {lookup.origin}", text=raw.text)
+    return merged, spec.model_copy(update={"columns": columns})
+
+
+def _materialize(source: DataSource, table: ContractTable) -> ContractTable:
+    """Convert a text (CSV) table once into a temporary table of the session.
+
+    A CSV is text that every query would otherwise parse and convert again (the data check,
+    then the scoring); converting it once also keeps later queries small.
+    """
+    try:
+        with staged_sql():
+            stored = source.con.create_table(f"csa_contract_{table.name}", table.staged, temp=True)
+    except Exception as exc:  # a value the converter did not anticipate; report, do not crash
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(
+            f"cannot read {table.origin}: {text}", [Issue("error", text, file=table.origin, path=table.name)]
+        ) from None
+    return ContractTable(table.name, table.origin, stored, table.mapped, table.converted, table.defaulted)
+
+
+def load_contract(source: DataSource, sources: Sources, needed: Iterable[str] = ()) -> ContractData:
+    """Open and map the contract tables: accounts, those listed in ``sources``, and ``needed``.
+
+    A needed table not listed in ``sources`` is looked for under its contract name
+    (``events.*`` in the data folder, table ``events`` in a database), as ``csa demo-data``
+    writes them. Tables not found are recorded in ``missing`` with the reason.
+    """
+    specs: dict[str, TableSource] = dict(sources.present())
+    for name in ["accounts", *needed]:
+        if name not in specs:
+            specs[name] = TableSource.model_validate({"file": f"{name}.*", "table": name})
+    data = ContractData(source=source, tables={})
+    if sources.timezone != "UTC" and source.kind == "database":  # pragma: no cover - needs a zone-aware DB
+        data.issues.append(
+            Issue(
+                "info",
+                f"timestamps with a time zone are bucketed in the database "
+                f"session's zone; set it to {sources.timezone}",
+                path="sources.timezone",
+            )
+        )
+    for name in CONTRACT:
+        if name not in specs:
+            continue
+        spec = specs[name]
+        raw = open_table(source, name, spec)
+        if raw is None:
+            where = spec.file if source.kind == "files" else (spec.table or name)
+            data.missing[name] = f"not found ({where})" if where else "no file or table given"
+            continue
+        if spec.join is not None:
+            joined = _join(source, raw, spec)
+            if isinstance(joined, Issue):
+                data.issues.append(joined)
+                data.missing[name] = "unusable: " + joined.message
+                continue
+            raw, spec = joined
+        mapped, issues = map_table(raw, spec)
+        data.issues += issues
+        if mapped is not None and raw.text:
+            mapped = _materialize(source, mapped)
+        if mapped is None:
+            data.missing[name] = "unusable: " + "; ".join(i.message for i in issues if i.level != "info")[:200]
+        else:
+            data.tables[name] = mapped
+    data.issues = source.notes + data.issues
+    return data
+
+
+def unbound_contract() -> ContractData:
+    """Every contract table as an unbound placeholder with contract names and types: the
+    scoring expression compiles against it without data (for ``--explain``)."""
+    tables = {}
+    for name, columns in CONTRACT.items():
+        schema = ibis.schema({c: IBIS_TYPES[t] for c, (t, _) in columns.items()})
+        raw = RawTable(name, ibis.table(schema, name=name), f"table {name}")
+        mapped, _ = map_table(raw, TableSource.model_validate({"table": name}))
+        assert mapped is not None
+        tables[name] = mapped
+    return ContractData(source=None, tables=tables)

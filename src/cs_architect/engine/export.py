@@ -1,0 +1,175 @@
+"""Show and export stored scores: a text table, CSV, JSON or Parquet.
+
+All accounts: one row per account with score, band, coverage, trend, category scores and its
+three top detractors (signal ids, computed in the store). One account: its explanation (text
+or JSON) or its signal rows (CSV, Parquet).
+
+CSV cells holding text that begins with ``=``, ``+``, ``-``, ``@``, tab or carriage return are
+prefixed with ``'`` so that spreadsheets do not run them as formulas (GLOSSARY); numbers are
+written as numbers. Files are written atomically (a temporary file, then renamed).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cs_architect.engine.execute import to_arrow
+from cs_architect.engine.explain import BAND_NAMES, explain_account, show_score
+from cs_architect.engine.store import CATEGORIES, SIGNALS, ResultsStore
+from cs_architect.errors import InputError, OutputError
+from cs_architect.spec.health_model import HealthModel
+
+Format = Literal["table", "csv", "json", "parquet"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+DETRACTORS = 3
+
+
+def safe_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet will not run as a formula: text starting with = + - @ tab
+    or CR gets a leading apostrophe. Numbers and empty cells pass unchanged.
+
+    >>> safe_cell("=HYPERLINK(1)"), safe_cell("-12"), safe_cell(-12.5), safe_cell("Acme")
+    ("'=HYPERLINK(1)", "'-12", -12.5, 'Acme')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def accounts_export(store: ResultsStore, model: HealthModel, as_of: date) -> ir.Table:
+    """One row per account of a snapshot: scores, trend, category scores, top detractors."""
+    t = store.account_scores(as_of, model.trend_days)
+    cats = store.rows(CATEGORIES, as_of)
+    for cat in model.categories:
+        part = cats.filter(cats.category == cat.id).select("account_id", _c="score")
+        joined = t.left_join(part, "account_id")
+        t = joined.select(
+            *[c for c in joined.columns if c not in ("account_id_right", "_c")], **{f"cat_{cat.id}": joined._c}
+        )
+    sigs = store.rows(SIGNALS, as_of)
+    costly = sigs.filter(sigs.points < 0)
+    rank = ibis.row_number().over(group_by=costly.account_id, order_by=[costly.points, costly.signal_id])
+    ranked = costly.select("account_id", "signal_id", _rank=rank)
+    for i in range(DETRACTORS):
+        part = ranked.filter(ranked._rank == i).select("account_id", _d="signal_id")
+        joined = t.left_join(part, "account_id")
+        t = joined.select(
+            *[c for c in joined.columns if c not in ("account_id_right", "_d")], **{f"detractor_{i + 1}": joined._d}
+        )
+    return t.order_by([t.score.isnull(), t.score, t.account_id])
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def to_csv(rows: pa.Table) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(rows.column_names)
+    for row in rows.to_pylist():
+        writer.writerow([safe_cell(v.isoformat() if isinstance(v, date) else v) for v in row.values()])
+    return buf.getvalue()
+
+
+def to_json(rows: pa.Table | dict[str, object] | list[dict[str, object]]) -> str:
+    data = rows.to_pylist() if isinstance(rows, pa.Table) else rows
+    return json.dumps(data, indent=2, default=lambda v: v.isoformat() if isinstance(v, date) else str(v)) + "\n"
+
+
+def to_text_table(rows: pa.Table, total: int) -> str:
+    lines = [
+        f"{'account':<30} {'owner':<12} {'ARR':>10} {'score':>6} {'band':<9} {'cov%':>5} "
+        f"{'Δprev':>6} {'Δtrend':>7}  top detractors"
+    ]
+    for r in rows.to_pylist():
+        label = f"{r['name']} ({r['account_id']})" if r["name"] else str(r["account_id"])
+        arr = f"{r['arr']:,.0f}" if r["arr"] is not None else "-"
+        delta = [f"{r[k]:+.1f}" if r[k] is not None else "-" for k in ("change_prev", "change_trend")]
+        top = ", ".join(r[f"detractor_{i + 1}"] for i in range(DETRACTORS) if r[f"detractor_{i + 1}"])
+        cov = f"{r['coverage']:.0f}" if r["coverage"] is not None else "-"
+        lines.append(
+            f"{label[:30]:<30} {(r['owner'] or '-')[:12]:<12} {arr:>10} {show_score(r['score']):>6} "
+            f"{BAND_NAMES.get(r['band'] or '', '-'):<9} {cov:>5} {delta[0]:>6} {delta[1]:>7}  {top}"
+        )
+    if total > rows.num_rows:
+        lines.append(f"... {total - rows.num_rows:,} more accounts (use --limit 0 for all, or --format csv)")
+    return "\n".join(lines)
+
+
+def export_scores(
+    store: ResultsStore,
+    model: HealthModel,
+    *,
+    as_of: date | None = None,
+    account: str | None = None,
+    fmt: Format = "table",
+    output: Path | None = None,
+    limit: int | None = None,
+) -> str:
+    """Render (and with ``output``, write) one account or all accounts of a snapshot.
+
+    Returns the text to print: the rendering itself, or a line saying what was written.
+    """
+    if fmt == "parquet" and output is None:
+        raise InputError("--format parquet needs -o FILE")
+    snap = store.resolve(as_of)
+    if account is not None:
+        explanation = explain_account(store, model, account, snap.as_of)
+        if fmt == "table":
+            text = explanation.to_text() + "\n"
+        elif fmt == "json":
+            text = to_json(explanation.to_dict())
+        else:
+            rows = pa.Table.from_pylist([s.__dict__ for s in explanation.signals])
+            if fmt == "parquet":
+                assert output is not None
+                return _write_parquet(rows, output)
+            text = to_csv(rows)
+    else:
+        expr = accounts_export(store, model, snap.as_of)
+        total = None
+        if limit:
+            total = int(to_arrow(expr.count().as_table()).column(0)[0].as_py()) if fmt == "table" else None
+            expr = expr.limit(limit)
+        rows = to_arrow(expr)
+        if fmt == "parquet":
+            assert output is not None
+            return _write_parquet(rows, output)
+        if fmt == "table":
+            text = f"Scores as of {snap.as_of} ({snap.company})\n" + to_text_table(rows, total or rows.num_rows) + "\n"
+        elif fmt == "json":
+            text = to_json(rows)
+        else:
+            text = to_csv(rows)
+    if output is None:
+        return text
+    _write(output, text.encode("utf-8"))
+    return f"wrote {output}"
+
+
+def _write_parquet(rows: pa.Table, output: Path) -> str:
+    buf = pa.BufferOutputStream()
+    pq.write_table(rows, buf)
+    _write(output, buf.getvalue().to_pybytes())
+    return f"wrote {output} ({rows.num_rows:,} rows)"

@@ -1,0 +1,164 @@
+"""From raw signal values to signal, category and health scores, as Ibis expressions.
+
+Definitions (GLOSSARY, Health):
+
+- **signal score** (0-100): ``linear``: 0 at ``bad``, 100 at ``good``, straight between,
+  clamped; ``bands``: the first step reached; while an account is younger than
+  ``tenure.days`` its ``tenure.scoring`` applies instead. No raw value: no score.
+- **category score** = Σ wₛ·scoreₛ / Σ wₛ over its signals with data (``redistribute``), or
+  over all its signals with a missing score counted as ``neutral_score`` (``fixed``).
+- **health score** = Σ W_c·category_c / Σ W_c over categories with data (``redistribute``) or
+  all categories (``fixed``). Worked example: weights 20/15/22, scores 47/59/21 ->
+  (20·47 + 15·59 + 22·21) / 57 = 40.12.
+- **effective weight** of a signal (points) = 100 · W_c/ΣW · wₛ/Σw over what had data; they
+  sum to 100, and **points** = effective weight · (score − 100) / 100, so
+  health = 100 + Σ points: what each signal cost the account against a perfect score.
+- **coverage** (%) = Σ over signals with data of their nominal weight W_c · wₛ/Σ_c w.
+- **band**: the highest band whose minimum the score reaches (lower bound inclusive),
+  on the score rounded to 6 decimals so that float noise never moves an account across.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from cs_architect.engine.signals import raw_column
+from cs_architect.spec.health_model import BandScoring, HealthModel, LinearScoring, Scoring, Signal
+
+ROUND = 6
+
+
+def score_column(signal_id: str) -> str:
+    return f"{signal_id}__score"
+
+
+def points_column(signal_id: str) -> str:
+    return f"{signal_id}__points"
+
+
+def weight_column(signal_id: str) -> str:
+    return f"{signal_id}__weight"
+
+
+def category_column(category: str) -> str:
+    return f"cat_{category}__score"
+
+
+def num(value: float) -> ir.FloatingValue:
+    """A number for SQL, typed DOUBLE on every backend.
+
+    A bare ``0.0`` is NUMERIC in PostgreSQL (a CASE of such literals returns decimals), and
+    ``33.333333333333336`` is a DECIMAL in DuckDB that overflows when multiplied; the text of
+    the number cast to DOUBLE is exact and the same everywhere.
+    """
+    return ibis.literal(repr(float(value))).cast("float64")
+
+
+def apply_scoring(raw: ir.NumericValue, scoring: Scoring) -> ir.FloatingValue:
+    """Map a raw value to 0-100 with a linear or banded rule; NULL stays NULL.
+
+    Linear: (raw − bad) × 100 / (good − bad), clamped to 0-100 (works for either direction).
+    Bands: the score of the first step reached, else ``otherwise``.
+    """
+    none = ibis.null("float64")
+    if isinstance(scoring, LinearScoring):
+        scaled = (raw.cast("float64") - num(scoring.bad)) * num(100.0 / (scoring.good - scoring.bad))
+        value = ibis.cases(
+            (raw.isnull(), none), (scaled <= num(0), num(0)), (scaled >= num(100), num(100)), else_=scaled
+        )
+        return value.cast("float64")
+    assert isinstance(scoring, BandScoring)
+    branches: list[tuple[ir.BooleanValue, ir.Value]] = [(raw.isnull(), none)]
+    for step in scoring.steps:
+        reached = raw >= num(step.threshold) if scoring.higher_is_better else raw <= num(step.threshold)
+        branches.append((reached, num(step.score)))
+    return ibis.cases(*branches, else_=num(scoring.otherwise)).cast("float64")
+
+
+def signal_score(raw: ir.NumericValue, signal: Signal, age_days: ir.IntegerValue) -> ir.FloatingValue:
+    """The signal's score, using its tenure scoring while the account is younger than ``tenure.days``."""
+    standard = apply_scoring(raw, signal.scoring)
+    if signal.tenure is None:
+        return standard
+    young = age_days.notnull() & (age_days < signal.tenure.days)
+    return young.ifelse(apply_scoring(raw, signal.tenure.scoring), standard)
+
+
+def _sum(values: list[ir.Value]) -> ir.Value:
+    total = values[0]
+    for v in values[1:]:
+        total = total + v
+    return total
+
+
+def nominal_weights(model: HealthModel) -> dict[str, float]:
+    """Each signal's share of the health score (points out of 100) when every signal has data."""
+    out: dict[str, float] = {}
+    for cat in model.categories:
+        total = sum(s.weight for s in cat.signals)
+        for s in cat.signals:
+            out[s.id] = cat.weight * s.weight / total
+    return out
+
+
+def _present(value: ir.Value, weight: float) -> ir.FloatingValue:
+    """``weight`` where ``value`` has data, else 0."""
+    return value.isnull().ifelse(num(0), num(weight))
+
+
+def score_table(signals: ir.Table, model: HealthModel) -> ir.Table:
+    """Add scores to a signal frame (base columns + ``<id>__raw``): per signal score, effective
+    weight and points; per category score; ``score``, ``band`` and ``coverage`` per account."""
+    fixed = model.missing_data.policy == "fixed"
+    neutral = num(model.missing_data.neutral_score)
+    none = ibis.null("float64")
+    t = signals.mutate(
+        **{score_column(s.id): signal_score(signals[raw_column(s.id)], s, signals.age_days) for _, s in model.signals()}
+    )
+
+    # Category scores and the weight each signal has inside its category for this account.
+    cats: dict[str, ir.Value] = {}
+    inner: dict[str, ir.Value] = {}  # signal id -> its share of its category (0..1)
+    for cat in model.categories:
+        parts, weights = [], []
+        for s in cat.signals:
+            score = t[score_column(s.id)]
+            if fixed:
+                parts.append(score.fill_null(neutral) * num(s.weight))
+                weights.append(num(s.weight))
+            else:
+                parts.append(score.isnull().ifelse(num(0), score * num(s.weight)))
+                weights.append(_present(score, s.weight))
+        den = _sum(weights)
+        cats[category_column(cat.id)] = (den > num(0)).ifelse(_sum(parts) / den, none)
+        for s, w in zip(cat.signals, weights, strict=True):
+            inner[s.id] = (den > num(0)).ifelse(w / den, num(0))
+    t = t.mutate(**cats, **{f"{k}__inner": v for k, v in inner.items()})
+
+    cat_weights = {
+        c.id: num(c.weight) if fixed else _present(t[category_column(c.id)], c.weight) for c in model.categories
+    }
+    total = _sum(list(cat_weights.values()))
+    overall_num = _sum([t[category_column(c.id)].fill_null(num(0)) * cat_weights[c.id] for c in model.categories])
+    overall = (total > num(0)).ifelse(overall_num / total, none).round(ROUND)
+    nominal = nominal_weights(model)
+    coverage = _sum([_present(t[score_column(s.id)], nominal[s.id]) for _, s in model.signals()])
+    effective = {
+        weight_column(s.id): (total > num(0)).ifelse(num(100) * cat_weights[c.id] / total * t[f"{s.id}__inner"], num(0))
+        for c, s in model.signals()
+    }
+    t = t.mutate(score=overall, coverage=coverage.round(ROUND), **effective)
+
+    def points(s: Signal) -> ir.Value:
+        score = t[score_column(s.id)].fill_null(neutral if fixed else num(100))
+        return (t[weight_column(s.id)] * (score - num(100)) / num(100)).round(ROUND)
+
+    bands = sorted(model.bands, key=lambda b: -b.min)
+    band = ibis.cases(
+        (t.score.isnull(), ibis.null("string")),
+        *[(t.score >= num(b.min), b.id) for b in bands[:-1]],
+        else_=bands[-1].id,
+    )
+    keep = [c for c in t.columns if not c.endswith("__inner")]
+    return t.select(*keep, band=band, **{points_column(s.id): points(s) for _, s in model.signals()})

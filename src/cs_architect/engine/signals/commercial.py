@@ -1,0 +1,71 @@
+"""Commercial signals: seats used, failed payments, MRR change, days to renewal."""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from cs_architect.engine.signals.plan import Agg, Frame, Params, SignalPlan, Window, ratio
+
+
+def seat_utilisation(params: Params, w: Window) -> SignalPlan:
+    """Users active at the as-of date (created by then, not deactivated) ÷ seats purchased.
+
+    Example: 8 active users on 10 seats -> 0.8. No seat count: no data.
+    """
+
+    def active(t: ir.Table) -> ir.Value:
+        # one row per user (check-data reports duplicate ids): a count, not a distinct count
+        return t.count(where=t.deactivated_at.isnull() | (t.deactivated_at >= w.end))
+
+    return SignalPlan(
+        needs=("users",), aggs={"active": Agg("users", active, 0)}, raw=lambda f: ratio(f.agg("active"), f.seats)
+    )
+
+
+def failed_payments(params: Params, w: Window) -> SignalPlan:
+    """Payments with status 'failed' (case-insensitive) in the window."""
+    days = params.whole("window_days", 90)
+    return SignalPlan(
+        needs=("payments",),
+        aggs={
+            "failed": Agg("payments", lambda t: t.count(where=w.within(t.ts, days) & (t.status.lower() == "failed")), 0)
+        },
+        raw=lambda f: f.agg("failed").cast("float64"),
+    )
+
+
+def _month_index(month: ir.DateValue) -> ir.IntegerValue:
+    return month.year() * 12 + month.month()
+
+
+def mrr_change(params: Params, w: Window) -> SignalPlan:
+    """MRR in the latest month on record (up to the as-of date) ÷ MRR ``months`` earlier.
+
+    "Latest month on record" is the last month any account has MRR rows for, so an account
+    without a row that month has MRR 0 then (churned or lapsed). No MRR back then: no baseline,
+    no data. Example: 900 now, 1,000 three months ago -> 0.9.
+    """
+    months = params.whole("months", 3)
+
+    def at(offset: int):
+        def agg(t: ir.Table) -> ir.Value:
+            latest = _month_index(t.month).max().as_scalar()
+            return t.mrr.sum(where=_month_index(t.month) == latest - offset)
+
+        return agg
+
+    return SignalPlan(
+        needs=("mrr",),
+        aggs={"now": Agg("mrr", at(0), 0), "then": Agg("mrr", at(months), 0)},
+        raw=lambda f: ratio(f.agg("now"), f.agg("then")),
+    )
+
+
+def days_to_renewal(params: Params, w: Window) -> SignalPlan:
+    """Days from the as-of date to the account's ``renewal_date`` (negative once it has passed)."""
+
+    def raw(f: Frame) -> ir.Value:
+        return f.renewal_date.delta(ibis.literal(w.as_of), unit="day").cast("float64")
+
+    return SignalPlan(needs=(), columns=("accounts.renewal_date",), aggs={}, raw=raw)

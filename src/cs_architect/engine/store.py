@@ -1,0 +1,210 @@
+"""The results store: score snapshots with history, in a DuckDB file or a schema of your database.
+
+Tables (one row per as-of date and account, category or signal):
+
+- ``csa_snapshots``: one row per as-of date: model digest, data source, counts;
+- ``csa_account_scores``: health score, band, coverage and account attributes;
+- ``csa_category_scores``: score and effective weight per category;
+- ``csa_signal_values``: raw value, score, effective weight, points and a no-data note per signal.
+
+Writing an as-of date again replaces that snapshot (idempotent); other dates are kept. The
+snapshot row is written last and removed first, so readers never see half a snapshot. Trends
+are computed when reading: change vs the previous snapshot and vs the latest snapshot at least
+``trend_days`` older.
+
+Default location: ``OUT/results.duckdb``; ``--store URL`` names any Ibis backend, e.g.
+``postgresql://user@host/db/csa_results`` (the last path part is the schema, created if missing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import sqlglot as sg
+import sqlglot.expressions as sge
+from ibis.backends import BaseBackend
+from ibis.common.exceptions import TableNotFound
+
+from cs_architect.engine.connect import redact
+from cs_architect.engine.execute import to_rows
+from cs_architect.errors import BackendError, InputError
+
+SNAPSHOTS = "csa_snapshots"
+ACCOUNTS = "csa_account_scores"
+CATEGORIES = "csa_category_scores"
+SIGNALS = "csa_signal_values"
+
+SCHEMAS: dict[str, ibis.Schema] = {
+    SNAPSHOTS: ibis.schema({
+        "as_of": "date", "company": "string", "model_digest": "string", "data_source": "string",
+        "backend": "string", "accounts": "int64", "scored": "int64", "mean_coverage": "float64",
+    }),
+    ACCOUNTS: ibis.schema({
+        "as_of": "date", "account_id": "string", "name": "string", "segment": "string", "plan": "string",
+        "owner": "string", "arr": "float64", "seats": "int64", "age_days": "int64", "score": "float64",
+        "band": "string", "coverage": "float64",
+    }),
+    CATEGORIES: ibis.schema({
+        "as_of": "date", "account_id": "string", "category": "string", "score": "float64", "weight": "float64",
+    }),
+    SIGNALS: ibis.schema({
+        "as_of": "date", "account_id": "string", "signal_id": "string", "category": "string", "kind": "string",
+        "raw": "float64", "score": "float64", "weight": "float64", "points": "float64", "note": "string",
+    }),
+}  # fmt: skip
+DEFAULT_FILE = "results.duckdb"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    as_of: date
+    company: str
+    model_digest: str
+    data_source: str
+    backend: str
+    accounts: int
+    scored: int
+    mean_coverage: float | None
+
+
+class ResultsStore:
+    """Read and write score snapshots through Ibis (any backend that Ibis can insert into)."""
+
+    def __init__(self, con: BaseBackend, where: str, database: str | None = None) -> None:
+        self.con = con
+        self.where = where
+        self.database = database
+        self._snapshots: list[Snapshot] | None = None
+
+    @classmethod
+    def open(cls, url: str | None = None, out_dir: Path | None = None, *, create: bool = True) -> ResultsStore:
+        """Open the store: ``url`` if given, else ``out_dir/results.duckdb``.
+
+        With ``create=False`` a missing DuckDB file is an error instead of a new empty store.
+        """
+        if url is None or "://" not in url:
+            path = Path(url) if url else Path(out_dir or ".") / DEFAULT_FILE
+            if not create and not path.exists():
+                raise InputError(f"no results store at {path}: run `csa score` first")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                return cls(ibis.duckdb.connect(str(path)), str(path))
+            except Exception as exc:  # locked by another process, not a DuckDB file ...
+                raise BackendError(f"cannot open the results store {path}: {_first_line(exc)}") from None
+        parts = urlsplit(url)
+        segments = [p for p in parts.path.split("/") if p]
+        schema = segments[1] if parts.scheme.startswith("postgres") and len(segments) == 2 else None
+        try:
+            con = ibis.connect(url)
+            if schema:
+                con.create_database(schema, force=True)
+        except Exception as exc:
+            raise BackendError(f"cannot open the results store {redact(url)}: {_first_line(exc)}") from None
+        return cls(con, redact(url), schema)
+
+    # -- tables ----------------------------------------------------------------------------
+    def _exists(self, name: str) -> bool:
+        try:
+            self.con.table(name, database=self.database)
+        except TableNotFound:
+            return False
+        return True
+
+    def table(self, name: str) -> ir.Table:
+        if not self._exists(name):
+            self.con.create_table(name, schema=SCHEMAS[name], database=self.database)
+        return self.con.table(name, database=self.database)
+
+    def _delete(self, name: str, as_of: date) -> None:
+        target = sg.table(name, db=self.database, quoted=True)
+        when = sge.column("as_of", quoted=True).eq(sge.cast(sge.Literal.string(as_of.isoformat()), "DATE"))
+        # A DELETE generated by sqlglot (the SQL library Ibis uses) in the store's own dialect:
+        # Ibis expressions have no delete, and history must stay while one date is replaced.
+        result = self.con.raw_sql(sge.delete(target, where=when))
+        if result is not getattr(self.con, "con", None) and hasattr(result, "close"):
+            result.close()
+
+    def write_snapshot(self, snapshot: Snapshot, accounts: pa.Table, categories: pa.Table, signals: pa.Table) -> None:
+        """Replace the snapshot of ``snapshot.as_of`` with these rows (idempotent)."""
+        try:
+            for name in SCHEMAS:
+                self.table(name)
+            self._delete(SNAPSHOTS, snapshot.as_of)
+            for name, rows in ((ACCOUNTS, accounts), (CATEGORIES, categories), (SIGNALS, signals)):
+                self._delete(name, snapshot.as_of)
+                if rows.num_rows:
+                    self.con.insert(
+                        name, rows.select(SCHEMAS[name].names).cast(SCHEMAS[name].to_pyarrow()), database=self.database
+                    )
+            row = pa.Table.from_pylist([snapshot.__dict__], schema=SCHEMAS[SNAPSHOTS].to_pyarrow())
+            self.con.insert(SNAPSHOTS, row, database=self.database)
+            self._snapshots = None
+        except BackendError:
+            raise
+        except Exception as exc:  # disk full, permissions, lost connection
+            raise BackendError(f"cannot write the snapshot to {self.where}: {_first_line(exc)}") from None
+
+    # -- reading ---------------------------------------------------------------------------
+    def snapshots(self) -> list[Snapshot]:
+        """All complete snapshots, oldest first."""
+        if self._snapshots is None:
+            if not self._exists(SNAPSHOTS):
+                return []
+            rows = to_rows(self.con.table(SNAPSHOTS, database=self.database).order_by("as_of"))
+            self._snapshots = [Snapshot(**r) for r in rows]
+        return self._snapshots
+
+    def resolve(self, as_of: date | None) -> Snapshot:
+        """The snapshot of ``as_of`` (the latest when None); InputError naming what exists."""
+        snaps = self.snapshots()
+        if not snaps:
+            raise InputError(f"the results store {self.where} has no snapshots: run `csa score` first")
+        if as_of is None:
+            return snaps[-1]
+        for s in snaps:
+            if s.as_of == as_of:
+                return s
+        have = ", ".join(s.as_of.isoformat() for s in snaps[-5:])
+        raise InputError(f"no snapshot for {as_of} in {self.where} (latest: {have})")
+
+    def previous(self, as_of: date, days: int = 1) -> date | None:
+        """The latest snapshot date at least ``days`` before ``as_of``."""
+        limit = as_of - timedelta(days=days)
+        earlier = [s.as_of for s in self.snapshots() if s.as_of <= limit]
+        return earlier[-1] if earlier else None
+
+    def rows(self, name: str, as_of: date) -> ir.Table:
+        t = self.con.table(name, database=self.database)
+        return t.filter(t.as_of == as_of)
+
+    def account_scores(self, as_of: date, trend_days: int) -> ir.Table:
+        """Account scores of one snapshot with ``change_prev`` (vs the previous snapshot) and
+        ``change_trend`` (vs the latest snapshot at least ``trend_days`` older)."""
+        cur = self.rows(ACCOUNTS, as_of)
+        for column, when in (("change_prev", self.previous(as_of)), ("change_trend", self.previous(as_of, trend_days))):
+            if when is None:
+                cur = cur.mutate(**{column: ibis.null("float64")})
+                continue
+            old = self.rows(ACCOUNTS, when).select("account_id", _old="score")
+            joined = cur.left_join(old, "account_id")
+            cur = joined.select(
+                *[c for c in joined.columns if c not in ("account_id_right", "_old")],
+                **{column: (joined.score - joined._old).round(6)},
+            )
+        return cur
+
+    def close(self) -> None:
+        disconnect = getattr(self.con, "disconnect", None)
+        if disconnect is not None:
+            disconnect()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
