@@ -66,7 +66,8 @@ def main() -> None:
         inproc = in_process(example, args.runs)
         worst = max(worst, statistics.median(proc))
         print(
-            f"{example:<12} {statistics.median(proc):>13.3f} s {max(proc):>10.3f} s {statistics.median(inproc):>16.3f} s"
+            f"{example:<12} {statistics.median(proc):>13.3f} s {max(proc):>10.3f} s "
+            f"{statistics.median(inproc):>16.3f} s"
         )
     print(f"worst median whole-process time: {worst:.3f} s ({'OK' if worst < 1 else 'OVER TARGET'})")
 

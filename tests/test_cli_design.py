@@ -24,8 +24,14 @@ def test_design_writes_every_output(tmp_path: Path) -> None:
     r = run("design", EXAMPLES / "shiftwise", "-o", out)
     assert r.returncode == 0, r.stderr
     names = {p.name for p in out.iterdir()}
-    assert {"playbook.md", "playbook.html", "playbook.json", "health_model.yaml", "operations.yaml",
-            "onboarding_flow.mmd"} <= names
+    assert {
+        "playbook.md",
+        "playbook.html",
+        "playbook.json",
+        "health_model.yaml",
+        "operations.yaml",
+        "onboarding_flow.mmd",
+    } <= names
     assert json.loads((out / "playbook.json").read_text())["status"] == "ready"
     assert "playbook.html" in r.stdout
 
@@ -123,9 +129,17 @@ def test_schema_writes_all(tmp_path: Path) -> None:
     r = run("schema", "-o", tmp_path)
     assert r.returncode == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == sorted(["brief.schema.json", "personas.schema.json", "sales_process.schema.json",
-                            "pricing.schema.json", "health_model.schema.json", "operations.schema.json",
-                            "playbook.schema.json"])
+    assert names == sorted(
+        [
+            "brief.schema.json",
+            "personas.schema.json",
+            "sales_process.schema.json",
+            "pricing.schema.json",
+            "health_model.schema.json",
+            "operations.schema.json",
+            "playbook.schema.json",
+        ]
+    )
 
 
 @pytest.mark.parametrize("cmd", ["init", "validate", "schema", "design", "render"])

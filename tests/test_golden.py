@@ -19,8 +19,7 @@ from tests.conftest import EXAMPLES
 
 GOLDEN = Path(__file__).parent / "golden"
 DESIGNABLE = sorted(
-    p.name for p in EXAMPLES.iterdir()
-    if (p / "brief.yaml").exists() and not check_gates(load_project(p)).refused
+    p.name for p in EXAMPLES.iterdir() if (p / "brief.yaml").exists() and not check_gates(load_project(p)).refused
 )
 
 

@@ -7,6 +7,7 @@ row by id; the playbook lists every row it used.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cache
 from importlib.resources import files
 from typing import Literal
@@ -58,7 +59,7 @@ class BenchmarkTable:
     def __contains__(self, row_id: str) -> bool:
         return row_id in self._by_id
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Benchmark]:
         return iter(self.rows)
 
 

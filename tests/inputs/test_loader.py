@@ -83,8 +83,12 @@ def test_yes_no_values_stay_strings(shiftwise: Path) -> None:
 
 def test_combined_file(shiftwise: Path, tmp_path: Path) -> None:
     parts = []
-    for key, name in (("brief", "brief"), ("personas", "personas"), ("sales_process", "sales_process"),
-                      ("pricing", "pricing")):
+    for key, name in (
+        ("brief", "brief"),
+        ("personas", "personas"),
+        ("sales_process", "sales_process"),
+        ("pricing", "pricing"),
+    ):
         body = (shiftwise / f"{name}.yaml").read_text()
         parts.append(f"{key}:\n" + "".join(f"  {line}\n" if line else "\n" for line in body.splitlines()))
     combined = tmp_path / "company.yaml"

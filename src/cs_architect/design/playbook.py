@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
+from cs_architect.benchmarks import Benchmark
 from cs_architect.design.churn import ChurnSection
+from cs_architect.design.context import AcvBand, Assumption, TouchModel
 from cs_architect.design.expansion import ExpansionSection
 from cs_architect.design.feedback import FeedbackSection
 from cs_architect.design.health import HealthSection
@@ -19,16 +23,12 @@ from cs_architect.design.onboarding import OnboardingSection
 from cs_architect.design.qbr import QbrSection
 from cs_architect.design.renewal import RenewalSection
 from cs_architect.design.support import SupportSection
-from pydantic import Field
-
-from cs_architect.benchmarks import Benchmark
-from cs_architect.design.context import AcvBand, Assumption, TouchModel
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.basis import Basis
 from cs_architect.spec.health_model import HealthModel
 from cs_architect.spec.operations import Operations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 Status = Literal["ready", "queued"]
 
 

@@ -20,7 +20,7 @@ from cs_architect.spec.basis import Basis
 from cs_architect.spec.signals import CATEGORIES, SIGNAL_KINDS, Category
 from cs_architect.spec.sources import Sources
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 
 
 class LinearScoring(Strict):

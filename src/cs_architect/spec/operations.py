@@ -14,7 +14,7 @@ from pydantic import Field
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.basis import Basis
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 Ident = Field(pattern=r"^[a-z][a-z0-9_]*$")
 Op = Literal["<", "<=", ">", ">=", "==", "!="]
 RiskLevel = Literal["healthy", "at_risk", "critical"]

@@ -159,4 +159,4 @@ class Sources(Strict):
 
 def default_sources() -> Sources:
     """The contract's own file names and column names (what `csa demo-data` writes)."""
-    return Sources(**{name: TableSource(file=f"{name}.*") for name in CONTRACT})  # type: ignore[arg-type]
+    return Sources(**{name: TableSource(file=f"{name}.*") for name in CONTRACT})
