@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+from cs_architect import __version__
 from cs_architect.design.churn import design_churn
+from cs_architect.design.context import DesignContext
 from cs_architect.design.expansion import design_expansion
 from cs_architect.design.feedback import design_feedback
+from cs_architect.design.gates import QUEUE_TRIGGER_CUSTOMERS, check_gates
 from cs_architect.design.health import design_health
 from cs_architect.design.journey import design_journey
 from cs_architect.design.metrics import design_metrics
 from cs_architect.design.onboarding import design_onboarding
+from cs_architect.design.playbook import Bundle, Overview, Playbook, QueuedPlan, SegmentSummary
 from cs_architect.design.qbr import design_qbr
 from cs_architect.design.renewal import design_renewal
 from cs_architect.design.support import design_support
-
-from cs_architect import __version__
-from cs_architect.design.context import DesignContext
-from cs_architect.design.gates import QUEUE_TRIGGER_CUSTOMERS, check_gates
-from cs_architect.design.playbook import Bundle, Overview, Playbook, QueuedPlan, SegmentSummary
 from cs_architect.errors import GateRefused
 from cs_architect.inputs.project import Project
 from cs_architect.issues import Issue
