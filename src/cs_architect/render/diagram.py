@@ -77,7 +77,8 @@ def to_mermaid(flow: OnboardingFlow, title: str) -> str:
         "fallback": ('>"', '"]'),
         "done": ('(["', '"])'),
     }
-    title_text = title.replace('"', "'")
+    # The front-matter title is not entity-decoded by Mermaid: drop markup characters instead.
+    title_text = re.sub(r'[<>"`#]', "", title)
     lines = ["---", f'title: "{title_text}"', "---", "flowchart TD"]
     for n in flow.nodes:
         left, right = shapes[_kind(n)]
