@@ -83,6 +83,11 @@ class Signal(Strict):
     params: dict[str, object] = Field(default_factory=dict)
     scoring: Scoring
     tenure: TenureScoring | None = None
+    segments: list[str] = Field(
+        default_factory=list,
+        description="segment ids (accounts.segment) this signal applies to; empty = all. For other accounts "
+        "the signal has no data, so its weight is redistributed (e.g. QBR cadence only for high-touch accounts)",
+    )
     why: str = Field("", description="why this signal predicts health for this company")
     basis: list[Basis] = Field(default_factory=list)
 

@@ -74,6 +74,7 @@ class EarlyWarning(Strict):
     owner: str
     response: str
     within_hours: int = Field(ge=1)
+    segments: list[str] = Field(default_factory=list, description="segment ids it applies to; empty = all")
     basis: list[Basis] = Field(default_factory=list)
 
 

@@ -115,6 +115,20 @@ class JoinSource(Strict):
         return self
 
 
+class PeriodSource(Strict):
+    """Rows that hold a monthly amount over a period instead of one month (the ``mrr`` table).
+
+    E.g. subscriptions with start and end dates: ``period: {start: start_date, end: end_date}``.
+    Each row counts in every month whose first day lies in the period (both ends inclusive), i.e.
+    MRR as it stands on the 1st of each month: a subscription from 2023-12-23 to 2024-04-12 is MRR
+    in January to April 2024 (churn shows in May). An empty end means "still running": up to the
+    latest date in the table's start and end columns.
+    """
+
+    start: str = Field(description="your column with the first day the amount applies")
+    end: str = Field(description="your column with the last day it applies (empty: still running)")
+
+
 class TableSource(Strict):
     """One contract table: where it is and how its columns are named."""
 
@@ -133,6 +147,9 @@ class TableSource(Strict):
         description="keep only rows whose contract column equals one of these values",
     )
     join: JoinSource | None = Field(None, description="look up columns this table lacks in another table")
+    period: PeriodSource | None = Field(
+        None, description="mrr only: each row holds from a start to an end date; it counts in every month between"
+    )
 
     @model_validator(mode="after")
     def _somewhere(self) -> TableSource:
