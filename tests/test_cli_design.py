@@ -146,3 +146,38 @@ def test_schema_writes_all(tmp_path: Path) -> None:
 def test_every_command_has_help_with_example(cmd: str) -> None:
     r = run(cmd, "--help")
     assert r.returncode == 0 and "Example" in r.stdout
+
+
+def test_redesign_does_not_discard_spec_edits(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("design", EXAMPLES / "shiftwise", "-o", out).returncode == 0
+    hm = out / "health_model.yaml"
+    hm.write_text(hm.read_text().replace("weight: 40", "weight: 35", 1).replace("weight: 5\n", "weight: 10\n", 1))
+    edited = hm.read_text()
+    r = run("design", EXAMPLES / "shiftwise", "-o", out)
+    assert r.returncode == 2 and "csa render" in r.stderr and "health_model.yaml" in r.stderr
+    assert hm.read_text() == edited
+    assert run("render", out).returncode == 0  # render keeps the edits and records them
+    assert run("design", EXAMPLES / "shiftwise", "-o", out, "--force").returncode == 0
+    assert hm.read_text() != edited
+
+
+def test_yes_is_not_a_boolean(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    shutil.copytree(EXAMPLES / "shiftwise", src)
+    sp = src / "sales_process.yaml"
+    sp.write_text(sp.read_text().replace("complete: true", "complete: yes"))
+    r = run("validate", src)
+    assert r.returncode == 2 and "complete" in r.stderr and "true or false" in r.stderr
+
+
+def test_render_keeps_the_users_spec_text(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert run("design", EXAMPLES / "shiftwise", "-o", out).returncode == 0
+    hm = out / "health_model.yaml"
+    edited = hm.read_text().replace("weight: 40", "weight: 35  # usage matters less for us", 1).replace(
+        "weight: 5\n", "weight: 10\n", 1)
+    hm.write_text(edited)
+    assert run("render", out).returncode == 0
+    assert hm.read_text() == edited  # comments and layout survive
+    assert (out / "operations.yaml").exists()

@@ -45,3 +45,28 @@ def test_output_path_is_a_file(tmp_path: Path) -> None:
     f.write_text("x")
     with pytest.raises(OutputError):
         write_files(f, {"a": "b"})
+
+
+def test_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        write_files(tmp_path / "out", {"a.md": "x"})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out" / "a.md").stat().st_mode) == 0o644
+
+
+def test_edited_spec_is_not_overwritten_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_files(out, {"health_model.yaml": "a: 1\n", "playbook.md": "x"}, protect=["health_model.yaml"])
+    (out / "health_model.yaml").write_text("a: 2  # my edit\n")
+    with pytest.raises(OutputError) as exc:
+        write_files(out, {"health_model.yaml": "a: 1\n", "playbook.md": "y"}, protect=["health_model.yaml"])
+    assert "csa render" in str(exc.value)
+    assert (out / "health_model.yaml").read_text() == "a: 2  # my edit\n"
+    assert (out / "playbook.md").read_text() == "x"
+    write_files(out, {"health_model.yaml": "a: 1\n", "playbook.md": "y"}, protect=["health_model.yaml"], force=True)
+    assert (out / "health_model.yaml").read_text() == "a: 1\n"

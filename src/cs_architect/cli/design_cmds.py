@@ -11,6 +11,8 @@ import click
 
 from cs_architect.cli import cli
 
+EDITABLE = ("health_model.yaml", "operations.yaml")  # users edit these; never overwrite edits silently
+
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
@@ -125,23 +127,26 @@ def design(inputs: Path, out: Path, force: bool, ignore_gates: bool) -> None:
     """
     from cs_architect.design.compiler import design as compile_design
     from cs_architect.inputs import load_project
+    from cs_architect.inputs.rules import check_project
     from cs_architect.output import check_writable, write_files
     from cs_architect.render.bundle import render_bundle
 
     started = time.perf_counter()
-    check_writable(out, force=force)
+    check_writable(out, force=force, protect=EDITABLE)
     project = load_project(inputs)
+    for issue in check_project(project):
+        click.secho(f"  {issue}", fg="yellow", err=True)
     bundle = compile_design(project, ignore_gates=ignore_gates)
     rendered = render_bundle(bundle)
-    written = write_files(out, rendered.files, force=force)
+    written = write_files(out, rendered.files, force=force, protect=EDITABLE)
     for note in rendered.notes:
         click.secho(f"note: {note}", fg="yellow", err=True)
-    status = bundle.playbook.status
+    status = "draft (gates overridden)" if bundle.playbook.gates_overridden else bundle.playbook.status
     elapsed = time.perf_counter() - started
     click.echo(f"{bundle.playbook.overview.company}: playbook {status} ({len(written)} files in {elapsed:.2f}s)")
     for path in written:
         click.echo(f"  {path}")
-    if status == "queued":
+    if bundle.playbook.status == "queued":
         click.echo("queued: only the plan for what to prepare now was written; re-run at the first 5 customers")
     else:
         click.echo(
@@ -164,7 +169,9 @@ def render(out: Path) -> None:
 
     bundle = load_bundle(out)
     rendered = render_bundle(bundle)
-    written = write_files(out, rendered.files)
+    # The specs are the user's source of truth here: re-render everything else, keep them as written.
+    files = {name: text for name, text in rendered.files.items() if name not in EDITABLE}
+    written = write_files(out, files, keep=EDITABLE)
     for note in rendered.notes:
         click.secho(f"note: {note}", fg="yellow", err=True)
     click.echo(f"re-rendered {len(written)} files in {out}")

@@ -63,19 +63,26 @@ def _overview(ctx: DesignContext) -> Overview:
 
 
 def _queued(ctx: DesignContext, missing: list[str]) -> QueuedPlan:
-    brief = ctx.project.brief
+    """What to prepare before the first customers: only what the inputs do not already settle."""
+    project = ctx.project
+    brief = project.brief
     value = brief.activation_event
     prepare = [
         f"Instrument the product so that '{value.name}' (event '{value.event}') and the other value events are "
-        "recorded per account and user from day one.",
-        "Write the sales-to-CS handoff: who hands over, and where success criteria, stakeholders, use case and "
-        "contract terms are captured.",
-        "Decide the pricing model (metric, plans, billing, payment method) so that renewals and dunning "
-        "can be designed.",
-        "Set up a support inbox and tag every ticket with the account it belongs to.",
-        f"Recruit design partners among {', '.join(s.name for s in ctx.project.personas.segments)} and agree "
+        "recorded per account and user from day one: they become the onboarding milestones and adoption signals.",
+    ]
+    if missing:
+        prepare.append("Finish the sales-to-CS handoff in sales_process.yaml (the items listed below).")
+    if project.pricing is None:
+        prepare.append(
+            "Decide the pricing model (metric, plans, billing, payment method) and write pricing.yaml: it decides "
+            "renewals, dunning or collections, and upsell triggers."
+        )
+    prepare += [
+        "Set up a support inbox that tags every ticket with its account, and a way to send an NPS survey.",
+        f"Recruit design partners among {', '.join(s.name for s in project.personas.segments)} and agree "
         "one measurable success criterion with each.",
-        f"Re-run `csa design` when the first {QUEUE_TRIGGER_CUSTOMERS} customers (paying or beta) are live.",
+        f"Run csa design again when the first {QUEUE_TRIGGER_CUSTOMERS} customers (paying or beta) are live.",
     ]
     return QueuedPlan(
         reason="pre-revenue with no beta users and no paying customers (brief.stage, brief.beta_users, "

@@ -6,21 +6,21 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from cs_architect.inputs.base import Strict
+from cs_architect.inputs.base import Input
 
 Stage = Literal["pre-revenue", "beta", "revenue"]
 SalesMotion = Literal["product-led", "sales-led", "hybrid"]
 Ident = Field(pattern=r"^[a-z][a-z0-9_]*$", description="lower_snake_case identifier")
 
 
-class Feature(Strict):
+class Feature(Input):
     id: str = Ident
     name: str
     description: str = ""
     event: str | None = Field(None, description="event name in the product data that shows the feature is used")
 
 
-class ValueEvent(Strict):
+class ValueEvent(Input):
     """Something a customer does when it gets value from the product (an 'aha' moment)."""
 
     id: str = Ident
@@ -32,7 +32,7 @@ class ValueEvent(Strict):
     activation: bool = Field(False, description="true for the one value event that defines activation (TTV)")
 
 
-class Brief(Strict):
+class Brief(Input):
     company: str
     product: str
     value_proposition: str

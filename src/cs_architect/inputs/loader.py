@@ -37,6 +37,10 @@ def _hint(err_type: str, expected: str) -> str | None:
         "extra_forbidden": "remove it, or check its spelling against `csa schema`",
         "literal_error": f"use one of: {expected}" if expected else None,
         "string_pattern_mismatch": "use lower_snake_case, e.g. 'mid_market'",
+        "bool_type": "write true or false (yes/no/on/off are not booleans here)",
+        "int_type": "write a whole number without quotes, e.g. 140",
+        "float_type": "write a number without quotes, e.g. 12000",
+        "string_type": "quote it if it should be text",
     }
     return hints.get(err_type)
 

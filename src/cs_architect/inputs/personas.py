@@ -6,13 +6,13 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from cs_architect.inputs.base import Strict
+from cs_architect.inputs.base import Input
 
 Ident = Field(pattern=r"^[a-z][a-z0-9_]*$", description="lower_snake_case identifier")
 BuyingRole = Literal["champion", "economic_buyer", "end_user", "technical_buyer", "executive_sponsor"]
 
 
-class Range(Strict):
+class Range(Input):
     min: float = Field(ge=0)
     max: float | None = Field(None, ge=0, description="empty for open-ended")
 
@@ -30,7 +30,7 @@ class Range(Strict):
         return self.min if self.max is None else (self.min + self.max) / 2
 
 
-class Segment(Strict):
+class Segment(Input):
     id: str = Ident
     name: str
     acv: Range = Field(description="annual contract value range, in the brief's currency")
@@ -42,7 +42,7 @@ class Segment(Strict):
     end_users: str = Field(description="who uses it day to day")
 
 
-class Persona(Strict):
+class Persona(Input):
     id: str = Ident
     name: str
     title: str
@@ -53,7 +53,7 @@ class Persona(Strict):
     success_looks_like: str | None = None
 
 
-class Personas(Strict):
+class Personas(Input):
     segments: list[Segment] = Field(min_length=1)
     personas: list[Persona] = Field(default_factory=list)
 

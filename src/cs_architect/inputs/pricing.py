@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from cs_architect.inputs.base import Strict
+from cs_architect.inputs.base import Input
 
 Ident = Field(pattern=r"^[a-z][a-z0-9_]*$", description="lower_snake_case identifier")
 PricingMetric = Literal["seat", "usage", "flat", "hybrid"]
@@ -15,7 +15,7 @@ PaymentMethod = Literal["card", "invoice"]
 PERIODS_PER_YEAR = {"monthly": 12, "quarterly": 4, "annual": 1}
 
 
-class Plan(Strict):
+class Plan(Input):
     id: str = Ident
     name: str
     segment: str | None = Field(None, description="id of the segment this plan is sold to")
@@ -36,7 +36,7 @@ class Plan(Strict):
         return self.price * PERIODS_PER_YEAR[self.billing_period] * seats
 
 
-class AddOn(Strict):
+class AddOn(Input):
     id: str = Ident
     name: str
     price: float = Field(ge=0)
@@ -45,7 +45,7 @@ class AddOn(Strict):
     feature: str | None = Field(None, description="id of the key feature the add-on unlocks")
 
 
-class DiscountPolicy(Strict):
+class DiscountPolicy(Input):
     max_discount_pct: float = Field(ge=0, le=100)
     approver: str | None = None
     annual_prepay_discount_pct: float | None = Field(None, ge=0, le=100)
@@ -53,7 +53,7 @@ class DiscountPolicy(Strict):
     renewal_uplift_pct: float | None = Field(None, ge=0, le=100, description="standard price increase at renewal")
 
 
-class Pricing(Strict):
+class Pricing(Input):
     currency: str = Field("USD", pattern=r"^[A-Z]{3}$")
     pricing_metric: PricingMetric
     usage_unit: str | None = Field(None, description="what usage is counted in, e.g. 'events' (usage/hybrid)")

@@ -35,9 +35,45 @@ def _duplicates(ids: list[str]) -> list[str]:
     return sorted(k for k, n in Counter(ids).items() if n > 1)
 
 
+PLACEHOLDER = "REPLACE:"
+
+
+def _walk(data: object, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], str]]:
+    if isinstance(data, dict):
+        return [hit for k, v in data.items() for hit in _walk(v, (*path, k))]
+    if isinstance(data, list):
+        return [hit for i, v in enumerate(data) for hit in _walk(v, (*path, i))]
+    return [(path, data)] if isinstance(data, str) else []
+
+
+def placeholder_issues(project: Project) -> list[Issue]:
+    """One warning per file that still holds starter-set placeholders ('REPLACE: ...')."""
+    from cs_architect.yamlio import format_path
+
+    issues = []
+    seen: set[int] = set()
+    for located in project.sources.values():
+        if id(located) in seen:
+            continue
+        seen.add(id(located))
+        hits = [path for path, text in _walk(located.data) if PLACEHOLDER in text]
+        if hits:
+            issues.append(
+                Issue(
+                    "warning",
+                    f"{len(hits)} field(s) still hold a starter placeholder '{PLACEHOLDER} ...'",
+                    file=located.file,
+                    line=located.line_of(hits[0]),
+                    path=format_path(hits[0]),
+                    hint="replace each with your company's own fact; the playbook quotes them",
+                )
+            )
+    return issues
+
+
 def check_project(project: Project) -> list[Issue]:
     """Return every cross-file issue (errors and warnings), in file order."""
-    issues: list[Issue] = []
+    issues: list[Issue] = placeholder_issues(project)
     segment_ids = [s.id for s in project.personas.segments]
     known = set(segment_ids)
     for dup in _duplicates(segment_ids):

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from cs_architect.inputs.base import Strict
+from cs_architect.inputs.base import Input
 
 Ident = Field(pattern=r"^[a-z][a-z0-9_]*$", description="lower_snake_case identifier")
 
 
-class SalesStage(Strict):
+class SalesStage(Input):
     id: str = Ident
     name: str
     exit_criteria: list[str] = Field(default_factory=list)
 
 
-class Handoff(Strict):
+class Handoff(Input):
     """What must be true and captured before CS takes over an account.
 
     The four captures (success criteria, stakeholders, use case, contract terms) say *where and how*
@@ -33,7 +33,7 @@ class Handoff(Strict):
     within_days: int | None = Field(None, ge=0, le=60, description="days after close by which the handoff happens")
 
 
-class SalesProcess(Strict):
+class SalesProcess(Input):
     owner: str | None = None
     complete: bool = Field(False, description="true once the process is documented end to end")
     stages: list[SalesStage] = Field(default_factory=list)

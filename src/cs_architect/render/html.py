@@ -29,7 +29,7 @@ h1 { font-size: 28px; margin: 0 0 8px; }
 h2 { font-size: 21px; margin: 40px 0 10px; padding-top: 12px; border-top: 2px solid var(--line); }
 h3 { font-size: 16px; margin: 24px 0 8px; }
 p, li { max-width: 80ch; }
-em { color: var(--muted); font-style: normal; font-size: 12px; }
+em { color: var(--muted); font-size: 12px; }
 table { border-collapse: collapse; margin: 12px 0 18px; width: 100%; font-size: 13px; display: block;
         overflow-x: auto; }
 th, td { border: 1px solid var(--line); padding: 6px 8px; text-align: left; vertical-align: top; }
