@@ -129,11 +129,35 @@ def score_cmd(
     click.echo(run.to_text())
 
 
+def _explain_date(given: date | None, store: str | None, out_dir: Path) -> tuple[date, str]:
+    """The as-of date of ``--explain``: the one given, else the latest snapshot's, else today."""
+    from cs_architect.engine import ResultsStore
+    from cs_architect.errors import BackendError
+
+    if given is not None:
+        return given, "--as-of"
+    try:
+        results = ResultsStore.open(store, out_dir, create=False)
+    except (InputError, BackendError):
+        return date.today(), "today: no results store yet"
+    try:
+        snaps = results.snapshots()
+    finally:
+        results.close()
+    if not snaps:
+        return date.today(), "today: no snapshot yet"
+    return snaps[-1].as_of, "the latest snapshot"
+
+
 @cli.command("scores")
 @out_argument
-@click.option("--account", metavar="ID", help="Show one account with its explanation.")
+@click.option("--account", metavar="ID", help="Show one account with its explanation (with --explain: the SQL for it).")
 @click.option(
-    "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Snapshot date (default: the latest)."
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Snapshot date (default: the latest; with --explain, the date the SQL scores, default the latest "
+    "snapshot's, else today).",
 )
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table", show_default=True
@@ -164,7 +188,8 @@ def scores_cmd(
     """Show or export stored scores: all accounts, or one account with its explanation.
 
     With --explain, print the SQL the engine runs for the scoring: for --data/--db in that
-    backend's dialect, otherwise against contract-shaped tables.
+    backend's dialect, otherwise against contract-shaped tables; with --account, that SQL
+    filtered to the account.
 
     \b
     Examples:
@@ -178,7 +203,14 @@ def scores_cmd(
     model = load_health_model(out)
     out_dir = out if out.is_dir() else out.parent
     if explain:
-        click.echo(scoring_sql(model, _as_of(as_of) or date.today(), data_dir=data, db_url=db))
+        when, why = _explain_date(_as_of(as_of), store, out_dir)
+        sql = scoring_sql(model, when, data_dir=data, db_url=db, account=account)
+        target = (
+            f"account '{account}': the whole model's scoring, filtered to this account"
+            if account is not None
+            else "every account"
+        )
+        click.echo(f"-- csa scoring SQL as of {when} ({why}), {target}\n{sql}")
         return
     if data is not None or db is not None:
         raise InputError("--data/--db are only used with --explain; scores are read from the results store")

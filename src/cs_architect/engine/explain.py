@@ -29,6 +29,24 @@ def show_score(score: float | None) -> str:
     return f"{math.floor(score * 10 + 1e-9) / 10:.1f}"
 
 
+def fit(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, cut with an ellipsis when longer."""
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def account_label(name: str | None, account_id: str, width: int) -> str:
+    """'Name (id)' in at most ``width`` characters. The id is never cut (it is what people
+    search for and pass to ``--account``): the name is shortened with an ellipsis, or left out
+    when there is no room; an id longer than ``width`` is shown whole."""
+    if not name:
+        return account_id
+    full = f"{name} ({account_id})"
+    if len(full) <= width:
+        return full
+    room = width - len(account_id) - 3  # ' (' and ')'
+    return f"{fit(name, room)} ({account_id})" if room >= 2 else account_id
+
+
 def show_raw(value: float | None, unit: str) -> str:
     """A raw value in its unit: ratios as 0.00, days and counts as whole numbers."""
     if value is None:
@@ -107,7 +125,7 @@ class AccountExplanation:
         for s in self.signals:
             score = f"{s.score:.0f}" if s.score is not None else "-"
             lines.append(
-                f"{s.name[:34]:<34} {show_raw(s.raw, s.unit):>14} {score:>6} {s.weight:>7.1f} {s.points:>+7.1f}"
+                f"{fit(s.name, 34):<34} {show_raw(s.raw, s.unit):>14} {score:>6} {s.weight:>7.1f} {s.points:>+7.1f}"
             )
         top = self.top_detractors()
         if top:

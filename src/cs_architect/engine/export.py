@@ -6,7 +6,10 @@ or JSON) or its signal rows (CSV, Parquet).
 
 CSV cells holding text that begins with ``=``, ``+``, ``-``, ``@``, tab or carriage return are
 prefixed with ``'`` so that spreadsheets do not run them as formulas (GLOSSARY); numbers are
-written as numbers. Files are written atomically (a temporary file, then renamed).
+written as numbers, to 4 decimals (scores and score changes to 2: the health score truncated,
+like on screen, so it never shows across a band boundary), so no ``0.9999999999999964`` noise
+reaches a spreadsheet. Parquet keeps the stored values. Files are written atomically (a
+temporary file, then renamed).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import tempfile
 from datetime import date
@@ -26,7 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cs_architect.engine.execute import to_arrow
-from cs_architect.engine.explain import BAND_NAMES, explain_account, show_score
+from cs_architect.engine.explain import BAND_NAMES, account_label, explain_account, fit, show_score
 from cs_architect.engine.store import CATEGORIES, SIGNALS, ResultsStore
 from cs_architect.errors import InputError, OutputError
 from cs_architect.spec.health_model import HealthModel
@@ -46,6 +50,38 @@ def safe_cell(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
+
+
+DECIMALS = 4
+SCORE_DECIMALS = 2
+SCORE_KEYS = ("score", "previous_score")  # health (or signal/category) scores: truncated, like show_score
+CHANGE_KEYS = ("change_prev", "change_trend", "change")
+
+
+def tidy_number(key: str, value: object) -> object:
+    """A float for an export: scores truncated to 2 decimals (a shown 69.99 is never rounded up
+    into the healthy band), score changes and category scores (``cat_*``) rounded to 2,
+    everything else to 4. Other values pass unchanged.
+
+    >>> tidy_number("score", 69.996), tidy_number("raw", 0.9999999999999964), tidy_number("cat_usage", 40.1249)
+    (69.99, 1.0, 40.12)
+    """
+    if not isinstance(value, float) or not math.isfinite(value):
+        return value
+    if key in SCORE_KEYS:
+        return round(math.floor(value * 10**SCORE_DECIMALS + 1e-6) / 10**SCORE_DECIMALS, SCORE_DECIMALS)
+    if key in CHANGE_KEYS or key.startswith("cat_"):
+        return round(value, SCORE_DECIMALS)
+    return round(value, DECIMALS)
+
+
+def tidy(data: object, key: str = "") -> object:
+    """:func:`tidy_number` applied through dicts and lists (a dict key names its values)."""
+    if isinstance(data, dict):
+        return {k: tidy(v, str(k)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [tidy(v, key) for v in data]
+    return tidy_number(key, data)
 
 
 def accounts_export(store: ResultsStore, model: HealthModel, as_of: date) -> ir.Table:
@@ -88,12 +124,14 @@ def to_csv(rows: pa.Table) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(rows.column_names)
     for row in rows.to_pylist():
-        writer.writerow([safe_cell(v.isoformat() if isinstance(v, date) else v) for v in row.values()])
+        writer.writerow(
+            [safe_cell(v.isoformat() if isinstance(v, date) else tidy_number(k, v)) for k, v in row.items()]
+        )
     return buf.getvalue()
 
 
 def to_json(rows: pa.Table | dict[str, object] | list[dict[str, object]]) -> str:
-    data = rows.to_pylist() if isinstance(rows, pa.Table) else rows
+    data = tidy(rows.to_pylist() if isinstance(rows, pa.Table) else rows)
     return json.dumps(data, indent=2, default=lambda v: v.isoformat() if isinstance(v, date) else str(v)) + "\n"
 
 
@@ -103,13 +141,13 @@ def to_text_table(rows: pa.Table, total: int) -> str:
         f"{'Δprev':>6} {'Δtrend':>7}  top detractors"
     ]
     for r in rows.to_pylist():
-        label = f"{r['name']} ({r['account_id']})" if r["name"] else str(r["account_id"])
+        label = account_label(r["name"], str(r["account_id"]), 30)
         arr = f"{r['arr']:,.0f}" if r["arr"] is not None else "-"
         delta = [f"{r[k]:+.1f}" if r[k] is not None else "-" for k in ("change_prev", "change_trend")]
         top = ", ".join(r[f"detractor_{i + 1}"] for i in range(DETRACTORS) if r[f"detractor_{i + 1}"])
         cov = f"{r['coverage']:.0f}" if r["coverage"] is not None else "-"
         lines.append(
-            f"{label[:30]:<30} {(r['owner'] or '-')[:12]:<12} {arr:>10} {show_score(r['score']):>6} "
+            f"{label:<30} {fit(r['owner'] or '-', 12):<12} {arr:>10} {show_score(r['score']):>6} "
             f"{BAND_NAMES.get(r['band'] or '', '-'):<9} {cov:>5} {delta[0]:>6} {delta[1]:>7}  {top}"
         )
     if total > rows.num_rows:

@@ -21,6 +21,13 @@ from cs_architect.engine.connect import DataSource, connect_data
 from cs_architect.engine.contract import ContractData, load_contract, unbound_contract
 from cs_architect.engine.execute import to_arrow, to_sql
 from cs_architect.engine.model import model_digest, tables_needed
+from cs_architect.engine.readiness import (
+    heavy_gaps,
+    no_scoreable_accounts,
+    require_accounts,
+    segment_issues,
+    stale_tables,
+)
 from cs_architect.engine.scoring import category_column, points_column, score_column, score_table, weight_column
 from cs_architect.engine.signals import SignalRequest, compute_signals, raw_column
 from cs_architect.engine.store import ResultsStore, Snapshot
@@ -44,7 +51,7 @@ class Scoring:
 def build_scoring(model: HealthModel, data: ContractData, as_of: date) -> Scoring:
     """The full scoring as one Ibis expression: one row per scoreable account with raw values,
     signal scores, effective weights, points, category scores, score, band and coverage."""
-    requests = [SignalRequest(s.id, s.kind, s.params) for _, s in model.signals()]
+    requests = [SignalRequest(s.id, s.kind, s.params, tuple(s.segments)) for _, s in model.signals()]
     frame = compute_signals(data, requests, as_of)
     return Scoring(score_table(frame.table, model), frame.no_data)
 
@@ -56,29 +63,45 @@ def scoring_sql(
     data_dir: Path | None = None,
     db_url: str | None = None,
     dialect: str | None = None,
+    account: str | None = None,
 ) -> str:
     """The SQL of the whole scoring (``csa scores --explain``).
 
     With data (``data_dir`` or ``db_url``) it is exactly what ``score_accounts`` sends, in that
     backend's dialect; without, it is compiled against contract-shaped tables (DuckDB dialect
-    unless ``dialect`` is given).
+    unless ``dialect`` is given). With ``account``, the same scoring filtered to that account
+    (the outer ``WHERE``; the database pushes it down where it can).
     """
+
+    def sql(data: ContractData, default: str) -> str:
+        expr = build_scoring(model, data, as_of).expr
+        if account is not None:
+            expr = expr.filter(expr.account_id == account)
+        return to_sql(expr, dialect or default)
+
     if data_dir is None and db_url is None:
-        return to_sql(build_scoring(model, unbound_contract(), as_of).expr, dialect or "duckdb")
+        return sql(unbound_contract(), "duckdb")
     source = connect_data(data_dir=data_dir, db_url=db_url, timezone=model.sources.timezone)
     try:
         data = load_contract(source, model.sources, tables_needed(model))
         if "accounts" in data.missing:
             raise DataError(f"the accounts table is required: {data.missing['accounts']}")
-        return to_sql(build_scoring(model, data, as_of).expr, dialect or source.backend)
+        return sql(data, source.backend)
     finally:
         source.close()
+
+
+def out_of_segment(segments: list[str]) -> str:
+    """The note of a signal on an account outside the segments it is scoped to."""
+    plural = "s" if len(segments) > 1 else ""
+    return f"only for segment{plural} {', '.join(segments)}: not this account's segment"
 
 
 def _split(
     result: pa.Table, model: HealthModel, no_data: dict[str, str], as_of: date
 ) -> tuple[pa.Table, pa.Table, pa.Table]:
     """Wide per-account result -> store rows (accounts, categories, signals)."""
+    result = result.combine_chunks()  # one chunk: columns combine element-wise below
     n = result.num_rows
     day = pa.array([as_of] * n, pa.date32())
     ids = result.column("account_id")
@@ -122,8 +145,11 @@ def _split(
         )
         for s in cat.signals:
             raw = result.column(raw_column(s.id))
-            reason = no_data.get(s.id, NO_ACCOUNT_DATA)
-            note = pc.if_else(pc.is_null(raw), pa.scalar(reason), pa.scalar(None, pa.string()))
+            reason = pa.scalar(no_data.get(s.id, NO_ACCOUNT_DATA))
+            if s.segments and s.id not in no_data:
+                scoped = pc.fill_null(pc.is_in(result.column("segment"), value_set=pa.array(s.segments)), False)
+                reason = pc.if_else(scoped, reason, pa.scalar(out_of_segment(s.segments)))
+            note = pc.if_else(pc.is_null(raw), reason, pa.scalar(None, pa.string()))
             sig_parts.append(
                 pa.table(
                     {
@@ -198,13 +224,18 @@ def score_accounts(
         if not report.ok:
             problems = [i for i in report.issues if i.level != "info"]
             raise DataError(f"the data in {source.where} cannot be scored", problems)
+        require_accounts(report, data, model.sources)
         say(f"computing {sum(1 for _ in model.signals())} signals and scores in {source.backend}")
         scoring = build_scoring(model, data, as_of)
         result = _execute(scoring.expr, source)
+        if result.num_rows == 0:  # never replace a snapshot with an empty one
+            raise no_scoreable_accounts(data, as_of)
+        say("checking how recent the data is")
+        stale = stale_tables(data, as_of, needed)
         say(f"writing the snapshot of {result.num_rows:,} accounts")
         accounts, categories, signals = _split(result, model, scoring.no_data, as_of)
         scored = accounts.filter(pc.is_valid(accounts.column("score"))).num_rows
-        coverage = pc.mean(accounts.column("coverage")).as_py() if result.num_rows else None
+        coverage = pc.mean(accounts.column("coverage")).as_py()
         snapshot = Snapshot(
             as_of=as_of,
             company=model.company,
@@ -215,12 +246,14 @@ def score_accounts(
             scored=scored,
             mean_coverage=coverage,
         )
+        notices = heavy_gaps(model, data, scoring.no_data, coverage) + [s.message(as_of) for s in stale]
+        issues = [i for i in report.issues if i.level == "warning"]
+        issues += segment_issues(model, pc.unique(result.column("segment")).to_pylist())
         store = ResultsStore.open(store_url, out_dir)
         try:
             store.write_snapshot(snapshot, accounts, categories, signals)
             say("summarising")
-            issues = [i for i in report.issues if i.level == "warning"]
-            return summarise(store, model, snapshot, scoring.no_data, issues)
+            return summarise(store, model, snapshot, scoring.no_data, issues, notices)
         finally:
             store.close()
     finally:

@@ -6,7 +6,9 @@ Definitions (GLOSSARY, Health):
   clamped; ``bands``: the first step reached; while an account is younger than
   ``tenure.days`` its ``tenure.scoring`` applies instead. No raw value: no score.
 - **category score** = Σ wₛ·scoreₛ / Σ wₛ over its signals with data (``redistribute``), or
-  over all its signals with a missing score counted as ``neutral_score`` (``fixed``).
+  over all its signals with a missing score counted as ``neutral_score`` (``fixed``). A signal
+  scoped to ``segments`` that do not include the account's has no data for it; under ``fixed``
+  it is left out (never counted as neutral), since it does not apply.
 - **health score** = Σ W_c·category_c / Σ W_c over categories with data (``redistribute``) or
   all categories (``fixed``). Worked example: weights 20/15/22, scores 47/59/21 ->
   (20·47 + 15·59 + 22·21) / 57 = 40.12.
@@ -23,7 +25,7 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from cs_architect.engine.signals import raw_column
+from cs_architect.engine.signals import raw_column, segment_applies
 from cs_architect.spec.health_model import BandScoring, HealthModel, LinearScoring, Scoring, Signal
 
 ROUND = 6
@@ -125,8 +127,12 @@ def score_table(signals: ir.Table, model: HealthModel) -> ir.Table:
         for s in cat.signals:
             score = t[score_column(s.id)]
             if fixed:
-                parts.append(score.fill_null(neutral) * num(s.weight))
-                weights.append(num(s.weight))
+                part, weight = score.fill_null(neutral) * num(s.weight), num(s.weight)
+                if s.segments:  # a signal scoped to other segments does not apply: left out, never neutral
+                    scoped = segment_applies(t.segment, s.segments)
+                    part, weight = scoped.ifelse(part, num(0)), scoped.ifelse(weight, num(0))
+                parts.append(part)
+                weights.append(weight)
             else:
                 parts.append(score.isnull().ifelse(num(0), score * num(s.weight)))
                 weights.append(_present(score, s.weight))
@@ -136,9 +142,9 @@ def score_table(signals: ir.Table, model: HealthModel) -> ir.Table:
             inner[s.id] = (den > num(0)).ifelse(w / den, num(0))
     t = t.mutate(**cats, **{f"{k}__inner": v for k, v in inner.items()})
 
-    cat_weights = {
-        c.id: num(c.weight) if fixed else _present(t[category_column(c.id)], c.weight) for c in model.categories
-    }
+    # Under ``fixed`` a category score is NULL only when none of its signals applies to the
+    # account's segment: then it is left out like a category without data.
+    cat_weights = {c.id: _present(t[category_column(c.id)], c.weight) for c in model.categories}
     total = _sum(list(cat_weights.values()))
     overall_num = _sum([t[category_column(c.id)].fill_null(num(0)) * cat_weights[c.id] for c in model.categories])
     overall = (total > num(0)).ifelse(overall_num / total, none).round(ROUND)

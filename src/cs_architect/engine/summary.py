@@ -10,7 +10,7 @@ from datetime import date
 import ibis
 
 from cs_architect.engine.execute import to_rows
-from cs_architect.engine.explain import BAND_NAMES, SignalLine, show_score
+from cs_architect.engine.explain import BAND_NAMES, SignalLine, account_label, fit, show_score
 from cs_architect.engine.store import SIGNALS, ResultsStore, Snapshot
 from cs_architect.issues import Issue
 from cs_architect.spec.health_model import HealthModel
@@ -56,6 +56,7 @@ class ScoreRun:
     falling: list[AccountLine]
     no_data: dict[str, str] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # shown first: what makes the scores misleading
 
     @property
     def as_of(self) -> date:
@@ -69,6 +70,8 @@ class ScoreRun:
             f"snapshot written to {self.store}",
             "",
         ]
+        if self.notices:
+            lines += [f"WARNING: {n}" for n in self.notices] + [""]
         total_arr = sum(b.arr for b in self.bands) or 0.0
         lines.append(f"{'band':<10} {'accounts':>9} {'ARR':>15} {'ARR %':>6}")
         for b in self.bands:
@@ -98,6 +101,7 @@ class ScoreRun:
             "falling": [a.__dict__ for a in self.falling],
             "no_data": self.no_data,
             "issues": [i.to_dict() for i in self.issues],
+            "notices": self.notices,
         }
 
 
@@ -110,11 +114,11 @@ def _delta(v: float | None) -> str:
 
 
 def _account_rows(a: AccountLine) -> list[str]:
-    label = f"{a.name or a.account_id} ({a.account_id})" if a.name else a.account_id
+    label = account_label(a.name, a.account_id, 28)
     arr = f"{a.arr:,.0f}" if a.arr is not None else "-"
     band = BAND_NAMES.get(a.band or "", "-")
     head = (
-        f"  {label[:28]:<28} {(a.owner or '-')[:12]:<12} {arr:>10} {show_score(a.score):>6} {band:<9} "
+        f"  {label:<28} {fit(a.owner or '-', 12):<12} {arr:>10} {show_score(a.score):>6} {band:<9} "
         f"{_delta(a.change_prev):>6} {_delta(a.change_trend):>7}"
     )
     return [head] + [f"      {r}" for r in a.reasons]
@@ -161,9 +165,15 @@ def _lines(rows: list[dict[str, object]], reasons: dict[str, list[str]]) -> list
 
 
 def summarise(
-    store: ResultsStore, model: HealthModel, snapshot: Snapshot, no_data: dict[str, str], issues: list[Issue]
+    store: ResultsStore,
+    model: HealthModel,
+    snapshot: Snapshot,
+    no_data: dict[str, str],
+    issues: list[Issue],
+    notices: list[str] | None = None,
 ) -> ScoreRun:
-    """Bands, worst accounts with their top reasons, and the fastest falling, from the store."""
+    """Bands, worst accounts with their top reasons, and the fastest falling, from the store.
+    ``notices`` (stale data, missing heavy tables) are shown first."""
     scores = store.account_scores(snapshot.as_of, model.trend_days)
     by_band = scores.group_by("band").aggregate(accounts=ibis._.count(), arr=ibis._.arr.sum())
     counts = {r["band"]: r for r in to_rows(by_band)}
@@ -189,4 +199,5 @@ def summarise(
         falling=_lines(falling, reasons),
         no_data=no_data,
         issues=issues,
+        notices=list(notices or []),
     )

@@ -97,7 +97,7 @@ SIGNAL_KINDS: dict[str, SignalKind] = {
             "count",
             True,
             {"window_days": "window in days (default 30)", "events": "value event names"},
-            "value events (quantity) in the window",
+            "how many times value events occurred in the window",
         ),
         _K(
             "onboarding_progress",
@@ -193,7 +193,7 @@ SIGNAL_KINDS: dict[str, SignalKind] = {
             "count",
             False,
             {"window_days": "window in days (default 90)"},
-            "failed payments in the window",
+            "invoices with a failed payment in the window still unpaid at the as-of date, retries counted once",
         ),
         _K(
             "mrr_change",

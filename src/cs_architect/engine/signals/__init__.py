@@ -13,6 +13,7 @@ from cs_architect.engine.signals.compute import (
     account_base,
     compute_signals,
     raw_column,
+    segment_applies,
     signal_table,
 )
 from cs_architect.engine.signals.kinds import KINDS, SignalFunction, plan_signal
@@ -31,5 +32,6 @@ __all__ = [
     "compute_signals",
     "plan_signal",
     "raw_column",
+    "segment_applies",
     "signal_table",
 ]

@@ -32,16 +32,17 @@ def feature_breadth(params: Params, w: Window) -> SignalPlan:
 
 
 def value_event_frequency(params: Params, w: Window) -> SignalPlan:
-    """Quantity of value ``events`` in the window (quantity defaults to 1 per event)."""
+    """Value ``events`` that occurred in the window: a count of rows (occurrences).
+
+    A value event is something that happened (a rota published, a report shared): how often it
+    happened is the signal, whatever its ``quantity`` says (items in it, minutes ...), which is
+    usage and belongs to ``usage_trend``. Example: 2 reports and 1 export in 30 days -> 3.
+    """
     days = params.whole("window_days", 30)
     names = params.names("events", required=True)
     return SignalPlan(
         needs=("events",),
-        aggs={
-            "value": Agg(
-                "events", lambda t: t.quantity.fill_null(1).sum(where=w.within(t.ts, days) & named(t.event, names)), 0
-            )
-        },
+        aggs={"value": Agg("events", lambda t: t.count(where=w.within(t.ts, days) & named(t.event, names)), 0)},
         raw=lambda f: f.agg("value").cast("float64"),
     )
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import ibis
 import ibis.expr.types as ir
 
-from cs_architect.engine.signals.plan import Agg, Frame, Params, SignalPlan, Window, ratio
+from cs_architect.engine.signals.plan import Agg, Derived, Frame, Params, SignalPlan, Window, ratio
 
 
 def seat_utilisation(params: Params, w: Window) -> SignalPlan:
@@ -23,15 +25,43 @@ def seat_utilisation(params: Params, w: Window) -> SignalPlan:
     )
 
 
+def _unpaid_invoices(days: int) -> Derived:
+    """One row per (account, invoice) with a failed payment in the last ``days``: whether the
+    invoice is paid by the as-of date (a 'succeeded' row of the same invoice_id by then)."""
+
+    def build(tables: Mapping[str, ir.Table], w: Window) -> ir.Table:
+        p = tables["payments"]  # rows after the as-of date are already gone
+        p = p.filter(p.invoice_id.notnull())
+        status = p.status.lower()
+        per_invoice = p.group_by(["account_id", "invoice_id"]).aggregate(
+            failed=p.count(where=(status == "failed") & w.within(p.ts, days)),
+            paid=p.count(where=status == "succeeded"),
+        )
+        return per_invoice.filter((per_invoice.failed > 0) & (per_invoice.paid == 0))
+
+    return Derived(key=f"payments_unpaid_{days}", needs=("payments",), build=build)
+
+
 def failed_payments(params: Params, w: Window) -> SignalPlan:
-    """Payments with status 'failed' (case-insensitive) in the window."""
+    """Failed payments in the window that are still unpaid at the as-of date.
+
+    One failed payment is one invoice, however often it was retried: the count is of distinct
+    ``invoice_id`` with a row of status 'failed' (case-insensitive) in the window and no row of
+    status 'succeeded' for the same invoice by the as-of date. A failed row without an
+    invoice_id cannot be matched to a retry or a later payment and counts as one on its own.
+    Example: an invoice retried 9 times then paid -> 0; an invoice failed twice, unpaid -> 1.
+    """
     days = params.whole("window_days", 90)
+    unpaid = _unpaid_invoices(days)
+
+    def loose(t: ir.Table) -> ir.Value:
+        return t.count(where=t.invoice_id.isnull() & (t.status.lower() == "failed") & w.within(t.ts, days))
+
     return SignalPlan(
         needs=("payments",),
-        aggs={
-            "failed": Agg("payments", lambda t: t.count(where=w.within(t.ts, days) & (t.status.lower() == "failed")), 0)
-        },
-        raw=lambda f: f.agg("failed").cast("float64"),
+        derived=(unpaid,),
+        aggs={"unpaid": Agg(unpaid.key, lambda t: t.count(), 0), "loose": Agg("payments", loose, 0)},
+        raw=lambda f: (f.agg("unpaid") + f.agg("loose")).cast("float64"),
     )
 
 

@@ -29,11 +29,13 @@ def raw_column(signal_id: str) -> str:
 
 @dataclass(frozen=True)
 class SignalRequest:
-    """One signal of the model: its id (the output column), kind and params."""
+    """One signal of the model: its id (the output column), kind, params and the account
+    segments it applies to (empty: all accounts)."""
 
     id: str
     kind: str
     params: Mapping[str, object] = field(default_factory=dict)
+    segments: tuple[str, ...] = ()
 
 
 @dataclass
@@ -55,6 +57,15 @@ def account_base(accounts: ir.Table, w: Window) -> ir.Table:
     a = a.mutate(start=ibis.coalesce(a.contract_start, a.created_at.date()))
     a = a.filter(a.start.isnull() | (a.start <= w.as_of))
     return a.select(*BASE_COLUMNS[:-1], age_days=w.days_since(a.start))
+
+
+def segment_applies(segment: ir.StringValue, segments: Sequence[str]) -> ir.BooleanValue:
+    """Whether a signal scoped to ``segments`` applies to an account of ``segment``: always
+    when the list is empty; otherwise only when the account's segment is listed (an account
+    without a segment is not in any listed segment)."""
+    if not segments:
+        return ibis.literal(True)
+    return segment.isin(list(segments)).fill_null(False)
 
 
 def _prepared(data: ContractData, w: Window) -> dict[str, ir.Table]:
@@ -143,8 +154,10 @@ def compute_signals(data: ContractData, signals: Sequence[SignalRequest], as_of:
     raws: dict[str, ir.Value] = {}
     for req in signals:
         if req.id in active:
-            value = active[req.id].raw(Frame(wide, req.id, active[req.id], w, present))
-            raws[raw_column(req.id)] = value.cast("float64")
+            value = active[req.id].raw(Frame(wide, req.id, active[req.id], w, present)).cast("float64")
+            if req.segments:  # other segments get no data: the signal's weight is redistributed for them
+                value = segment_applies(wide.segment, req.segments).ifelse(value, ibis.null("float64"))
+            raws[raw_column(req.id)] = value
         else:
             raws[raw_column(req.id)] = ibis.null("float64")
     return SignalFrame(table=wide.select(*BASE_COLUMNS, **raws), no_data=no_data)

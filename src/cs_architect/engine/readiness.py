@@ -1,0 +1,213 @@
+"""Whether the data can give a trustworthy snapshot, checked around the scoring query.
+
+- **No accounts** (the accounts table is empty, or nothing is left after ``sources.accounts.where``)
+  and **no scoreable account** (every account churned or not started by the as-of date) stop the
+  run with a :class:`DataError` before anything is written: an empty snapshot would replace a
+  good one of the same date and say nothing.
+- **Stale data**: when the newest row of an activity table is older than its expected pace
+  (:data:`STALE_DAYS`) at the as-of date, signals see a customer base that went quiet; the
+  summary says so at the top and suggests the as-of date the export supports.
+- **Heavy gaps**: a missing table that carries at least :data:`HEAVY_SHARE` % of the model's
+  weight is named at the top of the summary, with the share and the coverage it leaves.
+
+Each check is one small aggregate query (or none, when the counts are already known).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import ibis
+import ibis.expr.types as ir
+
+from cs_architect.engine.checks import DataReport
+from cs_architect.engine.contract import ContractData
+from cs_architect.engine.execute import to_rows
+from cs_architect.engine.scoring import nominal_weights
+from cs_architect.errors import DataError
+from cs_architect.issues import Issue
+from cs_architect.spec.health_model import HealthModel
+from cs_architect.spec.sources import Sources, TableSource
+
+# Activity tables and the days without a row after which their data looks stale. Events come
+# from daily product use (any active customer base logs some every week); tickets and payments
+# come at a slower pace (a monthly billing cycle, plus a few days of retries).
+ACTIVITY_TIME = {"events": "ts", "tickets": "created_at", "payments": "ts"}
+STALE_DAYS = {"events": 7, "tickets": 30, "payments": 35}
+NOUNS = {"events": "event", "tickets": "ticket", "payments": "payment"}
+HEAVY_SHARE = 30.0  # % of the model's weight: a missing table above this is announced first
+
+
+def _table_spec(sources: Sources, name: str) -> TableSource:
+    present = sources.present()
+    return present[name] if name in present else TableSource.model_validate({"file": f"{name}.*", "table": name})
+
+
+def require_accounts(report: DataReport, data: ContractData, sources: Sources) -> None:
+    """Raise :class:`DataError` when the accounts table has no rows (after ``where``).
+
+    The row count comes from the data check (it always counts the accounts), so this costs no
+    query.
+    """
+    accounts = data.tables.get("accounts")
+    status = next((t for t in report.tables if t.name == "accounts"), None)
+    if accounts is None or status is None or status.rows is None or status.rows > 0:
+        return
+    spec = _table_spec(sources, "accounts")
+    after = f" left after sources.accounts.where {spec.where}" if spec.where else ""
+    message = f"{accounts.origin} has no accounts{after}: nothing was written"
+    hint = "loosen sources.accounts.where" if spec.where else "check the accounts export"
+    raise DataError(
+        message,
+        [
+            Issue(
+                "error",
+                f"0 account rows{after}; the results store is left as it was",
+                file=accounts.origin,
+                path="sources.accounts.where" if spec.where else "accounts",
+                hint=hint,
+            )
+        ],
+    )
+
+
+def no_scoreable_accounts(data: ContractData, as_of: date) -> DataError:
+    """The error for a run where no account is scoreable on ``as_of``, saying why: how many
+    accounts start after it (and the earliest start), churned by then, or have no id."""
+    accounts = data.tables["accounts"]
+    a = accounts.table
+    end = datetime.combine(as_of + timedelta(days=1), time(0))
+    start = ibis.coalesce(a.contract_start, a.created_at.date())
+    counts = to_rows(
+        a.aggregate(
+            rows=a.count(),
+            no_id=a.count(where=a.account_id.isnull()),
+            churned=a.count(where=a.account_id.notnull() & (a.churned_at < end)),
+            later=a.count(where=a.account_id.notnull() & (start > as_of)),
+            earliest=start.min(where=a.account_id.notnull() & (a.churned_at.isnull() | (a.churned_at >= end))),
+        )
+    )[0]
+    why = []
+    if counts["later"]:
+        why.append(f"{counts['later']:,} start after it")
+    if counts["churned"]:
+        why.append(f"{counts['churned']:,} churned by then")
+    if counts["no_id"]:
+        why.append(f"{counts['no_id']:,} have no id")
+    earliest = counts["earliest"]
+    hint = "pass a later --as-of"
+    if isinstance(earliest, date) and earliest > as_of:
+        hint = f"the earliest contract start or creation is {earliest}: pass --as-of {earliest} or later"
+    message = (
+        f"none of the {counts['rows']:,} accounts in {accounts.origin} can be scored as of {as_of}"
+        f"{': ' + ', '.join(why) if why else ''}; nothing was written"
+    )
+    detail = "no account is active on this date (started, not churned, with an id); the results store is left as it was"
+    return DataError(message, [Issue("error", detail, file=accounts.origin, path="accounts", hint=hint)])
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """An activity table whose newest row is ``days`` old at the as-of date (``newest`` None:
+    the table has no rows at all)."""
+
+    table: str
+    origin: str
+    newest: date | None
+    days: int | None
+
+    def message(self, as_of: date) -> str:
+        if self.newest is None:
+            return f"{self.origin} has no rows: signals reading {self.table} see no activity at all"
+        effect = (
+            "usage signals will look worse than they are"
+            if self.table == "events"
+            else f"signals reading {self.table} see nothing after it"
+        )
+        return (
+            f"the newest {NOUNS[self.table]} is {self.newest}, {self.days} days before the as-of date "
+            f"{as_of}: {effect}; if the export ends there, pass --as-of {self.newest}"
+        )
+
+
+def newest_rows(data: ContractData, tables: Iterable[str]) -> dict[str, tuple[date | None, int]]:
+    """Table -> (date of its newest row, its row count) for the activity tables among
+    ``tables`` that are present, in one query (a UNION ALL of one aggregate per table)."""
+    parts: list[ir.Table] = []
+    for name in sorted(set(tables) & set(ACTIVITY_TIME)):
+        t = data.get(name)
+        if t is None:
+            continue
+        stamp = t[ACTIVITY_TIME[name]].cast("timestamp")
+        parts.append(t.aggregate(newest=stamp.max(), rows=t.count()).mutate(table=ibis.literal(name)))
+    if not parts:
+        return {}
+    union = parts[0] if len(parts) == 1 else ibis.union(*parts)
+    out = {}
+    for r in to_rows(union):
+        newest = r["newest"]
+        out[r["table"]] = (newest.date() if isinstance(newest, datetime) else newest, int(r["rows"]))
+    return out
+
+
+def stale_tables(data: ContractData, as_of: date, tables: Iterable[str]) -> list[Staleness]:
+    """Activity tables (of ``tables``) whose newest row is more than :data:`STALE_DAYS` days
+    before ``as_of``, or that have no rows."""
+    out = []
+    for name, (newest, rows) in sorted(newest_rows(data, tables).items()):
+        origin = data.tables[name].origin
+        if rows == 0 or newest is None:
+            out.append(Staleness(name, origin, None, None))
+            continue
+        days = (as_of - newest).days
+        if days > STALE_DAYS[name]:
+            out.append(Staleness(name, origin, newest, days))
+    return out
+
+
+def heavy_gaps(model: HealthModel, data: ContractData, no_data: Mapping[str, str], coverage: float | None) -> list[str]:
+    """One line per missing (or unusable) table whose signals carry at least
+    :data:`HEAVY_SHARE` % of the model's weight, e.g. "events table not found (sources.events.file
+    'events.*' in exports): 45% of the model's weight has no data; coverage 55%"."""
+    nominal = nominal_weights(model)
+    source = data.source
+    lines = []
+    for name, reason in data.missing.items():
+        if name == "accounts":
+            continue
+        share = sum(w for sid, w in nominal.items() if no_data.get(sid, "").startswith(f"no {name} data"))
+        if share < HEAVY_SHARE:
+            continue
+        spec = _table_spec(model.sources, name)
+        if reason.startswith("unusable"):
+            what = f"{name} table unusable ({reason.removeprefix('unusable: ')})"
+        elif source is not None and source.kind == "database":
+            what = f"{name} table not found (sources.{name}.table '{spec.table or name}' in {source.where})"
+        else:
+            where = f" in {source.where}" if source is not None else ""
+            what = f"{name} table not found (sources.{name}.file '{spec.file}'{where})"
+        cov = f"; coverage {coverage:.0f}%" if coverage is not None else ""
+        lines.append(f"{what}: {share:.0f}% of the model's weight has no data{cov}")
+    return lines
+
+
+def segment_issues(model: HealthModel, segments: Iterable[str | None]) -> list[Issue]:
+    """Warnings for signals scoped to segments that no scored account belongs to (a typo in
+    ``segments``, or segment ids that differ from ``accounts.segment``)."""
+    seen = {s for s in segments if s is not None}
+    issues = []
+    for ci, cat in enumerate(model.categories):
+        for si, s in enumerate(cat.signals):
+            if s.segments and not seen & set(s.segments):
+                known = ", ".join(sorted(seen)[:10]) or "none"
+                issues.append(
+                    Issue(
+                        "warning",
+                        f"signal '{s.id}' applies to segments {', '.join(s.segments)}, which no scored account "
+                        f"has (accounts.segment values: {known}); it has no data for anyone",
+                        path=f"categories[{ci}].signals[{si}].segments",
+                    )
+                )
+    return issues
