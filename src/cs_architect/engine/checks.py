@@ -125,7 +125,7 @@ def _problems(t: ContractTable, as_of: date, deep: bool) -> list[_Problem]:
     out: list[_Problem] = []
     for col in t.converted:
         text = s[col + TEXT_SUFFIX]
-        ctype = CONTRACT[t.name][col][0]
+        ctype = t.column_type(col)
         what = "dates" if ctype in ("date", "timestamp") else ("true/false values" if ctype == "bool" else "numbers")
         hint = (
             "set sources.{t}.date_format to their format, e.g. '%d/%m/%Y'"

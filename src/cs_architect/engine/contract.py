@@ -8,7 +8,8 @@ For each contract table (see :data:`cs_architect.spec.sources.CONTRACT`) and col
 3. convert to the contract type: text dates through ``date_format`` (ISO 8601 by default),
    text numbers and booleans through patterns, so unreadable values become NULL and are
    flagged instead of failing the query;
-4. keep only rows matching ``where``.
+4. keep only rows matching ``where``;
+5. ``mrr`` rows that cover a period (``period``: start and end dates) become one row per month.
 
 Only ``accounts`` is required. A table that is absent, or lacks a required column, is reported
 as missing and its signals have no data (their weight is redistributed). The converted table
@@ -19,7 +20,7 @@ data check can show example values.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -39,6 +40,7 @@ TRUE_WORDS = ["true", "t", "yes", "y", "1"]
 FALSE_WORDS = ["false", "f", "no", "n", "0"]
 TEXT_SUFFIX = "__text"
 SRC = "__src"
+PERIOD_END = "period_end"  # the end of a row's period (sources.mrr.period), beside the contract columns
 
 
 @dataclass
@@ -51,15 +53,48 @@ class ContractTable:
     mapped: dict[str, str]  # contract column -> the user's column it came from
     converted: list[str]  # contract columns read from text (have a <col>__text twin)
     defaulted: list[str] = field(default_factory=list)  # contract columns set by sources.defaults
+    period: bool = False  # rows run from ``month`` to ``period_end``: ``table`` has one row per month
 
     def present(self, column: str) -> bool:
         """Whether the data has this contract column (mapped or given a default)."""
         return column in self.mapped or column in self.defaulted
 
+    def column_type(self, column: str) -> str:
+        """Contract type of a staged column (the end of a period is a date)."""
+        return "date" if column == PERIOD_END else CONTRACT[self.name][column][0]
+
     @property
     def table(self) -> ir.Table:
-        """The table in contract shape: contract column names and types only."""
-        return self.staged.select(*CONTRACT[self.name])
+        """The table in contract shape: contract column names and types only (for a table of
+        periods, one row per month each period covers: see :func:`monthly_rows`)."""
+        staged = monthly_rows(self.staged) if self.period else self.staged
+        return staged.select(*CONTRACT[self.name])
+
+
+def _month_index(day: ir.DateValue) -> ir.IntegerValue:
+    return day.year() * 12 + day.month() - 1
+
+
+def monthly_rows(staged: ir.Table) -> ir.Table:
+    """Rows holding an amount from ``month`` (any day) to ``period_end`` -> one row per month.
+
+    A row counts in every month whose first day lies in its period, both ends inclusive: the
+    first such month is the start's month if the start is the 1st, else the next one; the last is
+    the end's month. An empty end runs to the latest start or end date in the table (the data's
+    horizon; months after the as-of date are dropped by the scoring like any later row). A
+    period that covers no first day (say the 5th to the 20th) gives no row. Example: 2023-12-23
+    to 2024-04-12 -> 2024-01-01, 2024-02-01, 2024-03-01, 2024-04-01.
+    """
+    start, end = staged.month, staged[PERIOD_END]
+    horizon = ibis.greatest(start.max(), ibis.coalesce(end.max(), start.max()))
+    # Two projections: window aggregates (the horizon) first, then the set-returning unnest.
+    bounds = staged.mutate(
+        period_first=_month_index(start) + (start.day() > 1).ifelse(1, 0),
+        period_last=_month_index(ibis.coalesce(end, horizon)),
+    )
+    rows = bounds.mutate(period_month=ibis.range(bounds.period_first, bounds.period_last + 1).unnest())
+    index = rows.period_month
+    return rows.mutate(month=ibis.date(index // 12, index % 12 + 1, 1))
 
 
 @dataclass
@@ -177,6 +212,24 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
     except DateFormatError as exc:
         issues.append(Issue("error", str(exc), file=raw.origin, path=f"{where}.date_format"))
         return None, issues
+    period = spec.period is not None and "month" in contract
+    if spec.period is not None and not period:
+        issues.append(
+            Issue(
+                "warning",
+                f"period applies to tables with a month column (mrr), not {name}; ignored",
+                file=raw.origin,
+                path=f"{where}.period",
+            )
+        )
+    paths = {}  # where a column's mapping is written, for messages
+    if spec.period is not None and period:
+        # The period's start is the row's month; its end is read like a contract date column.
+        contract = {**contract, PERIOD_END: ("date", True)}
+        spec = spec.model_copy(
+            update={"columns": {**spec.columns, "month": spec.period.start, PERIOD_END: spec.period.end}}
+        )
+        paths = {"month": f"{where}.period.start", PERIOD_END: f"{where}.period.end"}
 
     # Three projections keep the generated SQL small: (1) pick, translate and split text dates
     # into fields, (2) validate the fields, (3) convert to contract types.
@@ -203,8 +256,8 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
                         f"required column '{wanted}' ({col}, {how}) not found; "
                         f"columns are: {', '.join(raw.table.columns[:20])}",
                         file=raw.origin,
-                        path=f"{where}.columns.{col}",
-                        hint=f"map it: sources.{name}.columns.{col}: <your column name>",
+                        path=paths.get(col, f"{where}.columns.{col}"),
+                        hint=f"map it: {paths.get(col, f'sources.{name}.columns.{col}')}: <your column name>",
                     )
                 )
                 unusable = True
@@ -258,7 +311,7 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
         if col in contract:
             values = [allowed] if isinstance(allowed, str) else list(allowed)
             staged = staged.filter(staged[col].cast("string").isin(values))
-    return ContractTable(name, raw.origin, staged, mapped, converted, defaulted), issues
+    return ContractTable(name, raw.origin, staged, mapped, converted, defaulted, period=period), issues
 
 
 JOINED = "__join_"
@@ -311,7 +364,7 @@ def _materialize(source: DataSource, table: ContractTable) -> ContractTable:
         raise DataError(
             f"cannot read {table.origin}: {text}", [Issue("error", text, file=table.origin, path=table.name)]
         ) from None
-    return ContractTable(table.name, table.origin, stored, table.mapped, table.converted, table.defaulted)
+    return replace(table, staged=stored)
 
 
 def load_contract(source: DataSource, sources: Sources, needed: Iterable[str] = ()) -> ContractData:
