@@ -99,3 +99,19 @@ def test_missing_tables_name_the_signals_that_lose_data(tmp_path: Path) -> None:
     [issue] = by_path(report, "sources.tickets")
     assert issue.level == "info" and "sla" in issue.message
     assert by_path(report, "sources.payments") == []  # not needed by the model
+
+
+def test_negative_quantity_and_csat_out_of_scale_are_warnings(tmp_path: Path) -> None:
+    write(tmp_path, "accounts.csv", "account_id\na1")
+    write(tmp_path, "events.csv", "account_id,ts,event,quantity\na1,2024-06-01,x,-5\na1,2024-06-01,x,2")
+    write(tmp_path, "tickets.csv", "ticket_id,account_id,created_at,csat\nt1,a1,2024-06-01,11\nt2,a1,2024-06-01,4")
+    write(tmp_path, "surveys.csv", "account_id,ts,kind,score\na1,2024-06-01,csat,12\na1,2024-06-01,nps,9")
+    report = check(tmp_path)
+    assert report.ok
+    messages = {i.path: (i.level, i.message) for i in report.issues}
+    assert (
+        messages["events.quantity"][0] == "warning"
+        and "1 of 2 rows have a negative quantity" in messages["events.quantity"][1]
+    )
+    assert "1 of 2 rows are CSAT ratings outside" in messages["tickets.csat"][1]
+    assert "1 of 2 rows are CSAT ratings outside" in messages["surveys.score"][1]

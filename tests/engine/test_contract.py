@@ -172,3 +172,13 @@ def test_a_missing_lookup_makes_the_table_unusable(tmp_path: Path) -> None:
     )
     data = load_contract(connect_data(data_dir=tmp_path), spec)
     assert data.missing["events"].startswith("unusable: lookup nope.csv not found")
+
+
+def test_a_mapping_to_a_column_the_file_lacks_is_an_error(tmp_path: Path) -> None:
+    write(tmp_path, "accounts.csv", "Company ID,Start\na1,2024-01-01")
+    data = load_contract(
+        connect_data(data_dir=tmp_path),
+        sources(accounts={"file": "accounts.csv", "columns": {"account_id": "Company ID", "contract_start": "Strt"}}),
+    )
+    [issue] = [i for i in data.issues if i.path == "sources.accounts.columns.contract_start"]
+    assert issue.level == "error" and "'Strt'" in issue.message and "Start" in issue.message

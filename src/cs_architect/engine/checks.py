@@ -192,6 +192,32 @@ def _problems(t: ContractTable, as_of: date, deep: bool) -> list[_Problem]:
         out.append(
             _Problem(f"negative_{col}", "warning", col, flag, s[col], "{n} of {total} rows have negative amounts")
         )
+    if t.name == "events" and "quantity" in t.mapped:
+        out.append(
+            _Problem(
+                "negative_quantity",
+                "warning",
+                "quantity",
+                s.quantity < 0,
+                s.quantity,
+                "{n} of {total} rows have a negative quantity; usage_trend sums them as given",
+            )
+        )
+    rating = {"tickets": "csat", "surveys": "score"}.get(t.name)
+    if rating and rating in t.mapped:
+        flag = (s[rating] < 0) | (s[rating] > 10)
+        if t.name == "surveys":
+            flag = flag & (s.kind.fill_null("").lower() == "csat")
+        out.append(
+            _Problem(
+                f"csat_range_{t.name}",
+                "warning",
+                rating,
+                flag,
+                s[rating],
+                "{n} of {total} rows are CSAT ratings outside any 0-10 scale; they are kept as given",
+            )
+        )
     if t.name == "accounts":
         out.append(
             _Problem(

@@ -243,6 +243,21 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
     for col, (ctype, required) in contract.items():
         wanted = spec.columns.get(col, col)
         found = _find_column(raw.table, wanted)
+        if found is None and col in spec.columns and col not in paths:
+            # An explicit mapping that names a column the file lacks is a mistake, never a silent gap.
+            issues.append(
+                Issue(
+                    "error",
+                    f"sources.{name}.columns.{col} maps '{wanted}', which is not a column; "
+                    f"columns are: {', '.join(raw.table.columns[:30])}",
+                    file=raw.origin,
+                    path=f"{where}.columns.{col}",
+                    hint="fix the column name in health_model.yaml (names match exactly, else case-insensitively)",
+                )
+            )
+            unusable = True
+            first[col + SRC] = ibis.null(IBIS_TYPES[ctype])
+            continue
         if found is None:
             if col in spec.defaults:
                 first[col + SRC] = ibis.literal(spec.defaults[col]).cast(IBIS_TYPES[ctype])
