@@ -121,7 +121,8 @@ def write_files(
     out.mkdir(parents=True, exist_ok=True)
     previous = owned_files(out) or []
     old = _marker(out) or {}
-    old_digests = old.get("digests", {}) if isinstance(old.get("digests"), dict) else {}
+    raw = old.get("digests")
+    old_digests: dict[str, str] = raw if isinstance(raw, dict) else {}
     kept = {name: old_digests[name] for name in keep if name in previous and name in old_digests}
     mode = 0o666 & ~_umask()
     staged: list[tuple[str, str]] = []
