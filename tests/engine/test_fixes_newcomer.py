@@ -119,7 +119,8 @@ def stored(out: Path, as_of: date = AS_OF) -> tuple[dict[str, dict[str, Any]], d
 # n1: engagement 50 -> (60·50 + 40·0)/100 = 30, coverage 70.
 # Unscoped, s1's QBR (0.75 -> 50) would count: engagement 25, health 28.333.
 SEGMENT_SCORES = {"e1": 85.0, "s1": 40 / 3, "n1": 30.0}
-SEGMENT_COVERAGE = {"e1": 100.0, "s1": 70.0, "n1": 70.0}
+# A signal scoped to other segments does not apply: it is not missing data, so coverage stays 100.
+SEGMENT_COVERAGE = {"e1": 100.0, "s1": 100.0, "n1": 100.0}
 
 
 def check_segment_snapshot(out: Path) -> None:
@@ -157,7 +158,8 @@ def test_fixed_policy_leaves_a_signal_out_where_it_does_not_apply(seg_data: Path
         accounts, _ = stored(out)
         assert accounts["s1"]["score"] == pytest.approx(100 / 3, abs=1e-6)
         assert accounts["e1"]["score"] == pytest.approx(100.0)
-        assert accounts["s1"]["coverage"] == pytest.approx(40.0)
+        # engagement does not apply to s1 at all, and all that applies had data
+        assert accounts["s1"]["coverage"] == pytest.approx(100.0)
 
 
 def test_segments_no_account_has_are_reported(seg_data: Path, tmp_path: Path) -> None:
@@ -227,7 +229,7 @@ def test_a_scoped_signal_counts_only_where_it_applies(
     for g, u, w, ok in zip(got, unscoped, without_x, inside, strict=True):
         want = u if ok else w
         assert g["score"] == pytest.approx(want["score"], abs=1e-6)
-        assert g["coverage"] == pytest.approx(u["coverage"], abs=1e-6)  # no data outside: same coverage
+        assert g["coverage"] == pytest.approx(want["coverage"], abs=1e-6)  # outside: as if there were no x
         assert g["score"] == pytest.approx(100 + g["x__points"] + g["y__points"] + g["z__points"], abs=1e-4)
 
 

@@ -15,7 +15,9 @@ Definitions (GLOSSARY, Health):
 - **effective weight** of a signal (points) = 100 · W_c/ΣW · wₛ/Σw over what had data; they
   sum to 100, and **points** = effective weight · (score − 100) / 100, so
   health = 100 + Σ points: what each signal cost the account against a perfect score.
-- **coverage** (%) = Σ over signals with data of their nominal weight W_c · wₛ/Σ_c w.
+- **coverage** (%) = share of the model's weight that had data, Σ_c W_c · (Σ wₛ with data / Σ wₛ
+  applicable) / Σ_c W_c over categories with an applicable signal; a signal scoped to other
+  segments does not apply to the account, so coverage is as if the model did not have it.
 - **band**: the highest band whose minimum the score reaches (lower bound inclusive),
   on the score rounded to 6 decimals so that float noise never moves an account across.
 """
@@ -148,8 +150,17 @@ def score_table(signals: ir.Table, model: HealthModel) -> ir.Table:
     total = _sum(list(cat_weights.values()))
     overall_num = _sum([t[category_column(c.id)].fill_null(num(0)) * cat_weights[c.id] for c in model.categories])
     overall = (total > num(0)).ifelse(overall_num / total, none).round(ROUND)
-    nominal = nominal_weights(model)
-    coverage = _sum([_present(t[score_column(s.id)], nominal[s.id]) for _, s in model.signals()])
+    # Coverage is measured against the model that applies to the account: a signal scoped to other
+    # segments is not missing data for it (as if the model did not have it), so inside a category
+    # the applicable signals share its weight, and a category with none applicable is left out.
+    cov_num, cov_den = [], []
+    for cat in model.categories:
+        applies = [segment_applies(t.segment, s.segments) if s.segments else ibis.literal(True) for s in cat.signals]
+        applicable = _sum([ok.ifelse(num(s.weight), num(0)) for s, ok in zip(cat.signals, applies, strict=True)])
+        had = _sum([_present(t[score_column(s.id)], s.weight) for s in cat.signals])
+        cov_num.append((applicable > num(0)).ifelse(num(cat.weight) * had / applicable, num(0)))
+        cov_den.append((applicable > num(0)).ifelse(num(cat.weight), num(0)))
+    coverage = (_sum(cov_den) > num(0)).ifelse(num(100) * _sum(cov_num) / _sum(cov_den), num(0))
     effective = {
         weight_column(s.id): (total > num(0)).ifelse(num(100) * cat_weights[c.id] / total * t[f"{s.id}__inner"], num(0))
         for c, s in model.signals()
