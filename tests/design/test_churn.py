@@ -118,13 +118,41 @@ def test_failed_payment_warning_needs_card(shiftwise: Project, make_ctx: MakeCtx
 def test_renewal_warning_combines_renewal_and_health(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
     section, ctx = churn(make_ctx, shiftwise)
     c = warning(section, "renewal_at_risk").condition
-    assert (c.kind, c.op, c.value) == ("days_to_renewal", "<=", 90)
+    # The earliest renewal start of the contracted segments: Regional chains (high touch) start at T-120,
+    # as the renewal section's high-touch track does.
+    assert (c.kind, c.op, c.value) == ("days_to_renewal", "<=", 120)
     assert [(a.kind, a.op, a.value) for a in c.all_of] == [("health_score", "<", 70)]
-    assert "renewal_kickoff_standard" in ctx.benchmarks_used
+    assert "renewal_kickoff_enterprise" in ctx.benchmarks_used
     assert shiftwise.pricing is not None
     monthly = [p.model_copy(update={"contract_months": 1}) for p in shiftwise.pricing.plans]
     rolling, _ = churn(make_ctx, edit(shiftwise, "pricing", contract_months=1, plans=monthly))
     assert "renewal_at_risk" not in ids(rolling)
+
+
+def test_renewal_warning_only_for_contract_segments(mixed: Project, make_ctx: MakeCtx) -> None:
+    # Hobby projects and Scale-ups run month to month: no renewal date, so the warning is scoped to the
+    # 12-month contract segment, owned by its tier and due on its tier's deadline.
+    section, _ = churn(make_ctx, mixed)
+    w = warning(section, "renewal_at_risk")
+    assert w.segments == ["fulfilment"]
+    assert w.owner.startswith("Named CSM, with the") and "Digital CS programme" not in w.response
+    assert w.within_hours == 24  # high-touch critical: 1 day
+    assert "CTO" in w.response and "VP Engineering" not in w.response
+    every, _ = churn(make_ctx, mixed_all_contracts(mixed))
+    assert warning(every, "renewal_at_risk").segments == []  # every segment signs a contract: all
+
+
+def mixed_all_contracts(project: Project) -> Project:
+    assert project.pricing is not None
+    plans = [p.model_copy(update={"contract_months": 12}) for p in project.pricing.plans]
+    return dataclasses.replace(project, pricing=project.pricing.model_copy(update={"plans": plans}))
+
+
+def test_watch_warnings_use_the_watch_deadline(shiftwise: Project, make_ctx: MakeCtx) -> None:
+    section, _ = churn(make_ctx, shiftwise)
+    watch = [w for w in section.early_warnings if w.severity == "watch"]
+    assert watch and all(w.within_hours == 7 * 24 for w in watch)
+    assert {r.watch_days for r in section.response_times} == {7}
 
 
 def test_executive_warning_only_for_high_touch(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:

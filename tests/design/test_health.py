@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from cs_architect.design.context import DesignContext
 from cs_architect.design.health import HealthSection, design_health
-from cs_architect.design.health_facts import health_facts
-from cs_architect.design.health_support import calendar_hours, sla_tier
+from cs_architect.design.health_data import segment_shares
+from cs_architect.design.health_support import calendar_hours
 from cs_architect.design.onboarding import design_onboarding
+from cs_architect.design.qbr import design_qbr
 from cs_architect.design.support import design_support
 from cs_architect.inputs import load_project
 from cs_architect.inputs.personas import Range
@@ -101,8 +102,11 @@ def assert_valid(model: HealthModel) -> None:
         assert kind.category == c.id
         assert set(s.params) <= set(kind.params)
         assert s.basis, f"{s.id} has no basis"
+    # Each account is scored on the signals that apply to its segment: 1-4 per category.
+    keys = {seg for _c, s in model.signals() for seg in s.segments} or {""}
     for c in model.categories:
-        assert 1 <= len(c.signals) <= 4
+        for key in keys:
+            assert 1 <= len([s for s in c.signals if not s.segments or key in s.segments]) <= 4
 
 
 # --- the shiftwise example ------------------------------------------------------------------------
@@ -114,18 +118,30 @@ def test_shiftwise_model_is_valid_with_defaults(shiftwise: Project, make_ctx: Ma
     assert {c.id: c.weight for c in model.categories} == DEFAULT_CATEGORY_WEIGHTS
     assert model.cadence == "daily" and model.missing_data.policy == "redistribute"
     assert {b.id: b.min for b in model.bands} == {"healthy": 70, "at_risk": 40, "critical": 0}
-    assert all(2 <= len(c.signals) <= 4 for c in model.categories)
+    assert all(len(c.signals) >= 2 for c in model.categories)
     assert "default_category_weights" in ctx.assumptions
     assert {"health_weights_typical", "health_bands_common", "health_recalc_daily"} <= set(ctx.benchmarks_used)
     assert model.sources.events is not None and model.sources.events.file == "events.*"
 
 
+def shares_add_up(section: HealthSection) -> None:
+    """For the accounts of each segment, the shares of the signals that apply to them add up to 100."""
+    for seg in section.segment_names:
+        mine = [r for r in section.signals if not r.segments or seg in r.segments]
+        assert sum(segment_shares(section.model, list(section.segment_names))[r.id][seg] for r in mine) == (
+            pytest.approx(100, abs=0.05)
+        )
+        if not any(r.segments for r in section.signals):
+            assert sum(r.effective_weight for r in mine) == pytest.approx(100, abs=0.05)
+
+
 def test_signal_table_effective_weights_add_up(shiftwise: Project, make_ctx: MakeCtx) -> None:
     section, _ = health(make_ctx, shiftwise)
-    assert sum(r.effective_weight for r in section.signals) == pytest.approx(100, abs=0.05)
+    shares_add_up(section)
     for cat in CATEGORIES:
-        inside = [r.weight_in_category for r in section.signals if r.category == cat]
-        assert sum(inside) == pytest.approx(100, abs=0.2)
+        unscoped = [r.weight_in_category for r in section.signals if r.category == cat and not r.segments]
+        if len(unscoped) == len([r for r in section.signals if r.category == cat]):
+            assert sum(unscoped) == pytest.approx(100, abs=0.2)
     assert len(section.signals) == len(kinds(section.model))
 
 
@@ -164,21 +180,34 @@ def test_usage_pricing_trends_the_billed_event(shiftwise: Project, make_ctx: Mak
 
 
 # --- adoption -------------------------------------------------------------------------------------
-def test_value_events_set_adoption_params(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+def test_value_event_frequency_counts_recurring_events_at_their_pace(
+    shiftwise: Project, make_ctx: MakeCtx, edit: Edit
+) -> None:
     base, _ = health(make_ctx, shiftwise)
-    assert signal(base.model, "value_event_frequency").params["events"] == [
-        "rota.published",
-        "shift.clocked",
-        "payroll.exported",
-    ]
+    freq = signal(base.model, "value_event_frequency")
+    # 'First rota published' and 'First payroll run exported' happen once: only the routine counts.
+    assert freq.params == {"window_days": 30, "events": ["shift.clocked"]}
+    assert isinstance(freq.scoring, LinearScoring) and freq.scoring.good == 20  # 20 by day 30, every 30 days
+    assert "First rota published to staff" in freq.why and "rows" in freq.why
     events = [
-        shiftwise.brief.value_events[0].model_copy(update={"event": "rota.sent", "count": 2}),
-        shiftwise.brief.value_events[2].model_copy(update={"event": "payroll.synced"}),
+        shiftwise.brief.value_events[0].model_copy(update={"event": "rota.sent", "count": 6, "target_day": 14}),
+        shiftwise.brief.value_events[1],
     ]
     changed, _ = health(make_ctx, edit(shiftwise, "brief", value_events=events))
     freq = signal(changed.model, "value_event_frequency")
-    assert freq.params["events"] == ["rota.sent", "payroll.synced"]
-    assert isinstance(freq.scoring, LinearScoring) and freq.scoring.good == 3  # 2 + 1 target counts
+    assert freq.params["events"] == ["rota.sent", "shift.clocked"]
+    assert isinstance(freq.scoring, LinearScoring)
+    assert freq.scoring.good == round(6 * 30 / 14 + 20)  # 12.9 + 20 per 30 days, in whole occurrences
+
+
+def test_no_recurring_value_event_means_no_frequency_signal(mixed: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    # Pipestream's value events all happen once or twice (first data, first alert, two teammates), and its
+    # billed usage event's quantity is GB, not a count of value: nothing sensible to count.
+    section, _ = health(make_ctx, mixed, design_onboarding(make_ctx(mixed)))
+    assert "value_event_frequency" not in kinds(section.model)
+    assert_valid(section.model)
+    usage = signal(section.model, "usage_trend")
+    assert usage.params["events"] == ["ingest.batch_received"]  # the billed usage stays in the usage trend
 
 
 def test_feature_breadth_good_is_the_smallest_plans_share(shiftwise: Project, make_ctx: MakeCtx) -> None:
@@ -248,28 +277,46 @@ def test_support_load_follows_pricing(shiftwise: Project, make_ctx: MakeCtx, edi
     assert "open_high_priority_tickets" in kinds(usage.model, "support")
 
 
-def test_sla_hours_follow_the_main_tier(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
-    # Growing multi-site operators (guided) have most accounts: the guided tier's targets, P1 in minutes
-    # (clock time), P2-P4 in business hours converted at 24 / 10 support hours a day (08:00-18:00).
+def sla_signals(model: HealthModel) -> dict[tuple[str, ...], dict[str, float]]:
+    """First-response SLA hours by the segments each signal applies to."""
+    return {
+        tuple(s.segments): s.params["sla_hours"]  # type: ignore[misc]
+        for _c, s in model.signals()
+        if s.kind == "first_response_sla"
+    }
+
+
+def test_sla_hours_follow_each_tier(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    # One signal per tier, scoped to its segments: guided Growing multi-site operators get the guided
+    # targets (P1 in minutes, clock time; P2-P4 in business hours at 24 / 10 support hours a day, 08:00-18:00),
+    # high-touch Regional chains the high-touch ones (1 business hour = 2.4 clock hours).
     guided, ctx = health(make_ctx, shiftwise)
-    assert signal(guided.model, "first_response_sla").params["sla_hours"] == {
-        "urgent": 1.0,
-        "high": 9.6,
-        "normal": 19.2,
-        "low": 38.4,
+    assert sla_signals(guided.model) == {
+        ("growth",): {"urgent": 1.0, "high": 9.6, "normal": 19.2, "low": 38.4},
+        ("regional",): {"urgent": 0.5, "high": 2.4, "normal": 9.6, "low": 19.2},
+    }
+    assert {s.id for _c, s in guided.model.signals() if s.kind == "first_response_sla"} == {
+        "first_response_sla_guided",
+        "first_response_sla_high_touch",
     }
     assert "sla_standard_ladder" not in ctx.assumptions  # no ladder of its own any more
-    big = [shiftwise.personas.segments[0].model_copy(update={"expected_accounts": 5}), shiftwise.personas.segments[1]]
-    round_clock = edit(edit(shiftwise, "personas", segments=big), "brief", support_hours="24x7")
+    high_only = [s.model_copy(update={"acv": Range(min=60000, max=90000)}) for s in shiftwise.personas.segments]
+    round_clock = edit(edit(shiftwise, "personas", segments=high_only), "brief", support_hours="24x7")
     high, ctx = health(make_ctx, round_clock)
-    assert signal(high.model, "first_response_sla").params["sla_hours"] == {
-        "urgent": 0.5,
-        "high": 1,
-        "normal": 4,
-        "low": 8,
-    }
+    sla = signal(high.model, "first_response_sla")
+    assert sla.id == "first_response_sla" and sla.segments == []  # one tier: the plain id, every segment
+    assert sla.params["sla_hours"] == {"urgent": 0.5, "high": 1, "normal": 4, "low": 8}
     assert "sla_p1_high_touch" in ctx.benchmarks_used
     assert "sla_business_to_calendar_hours" not in ctx.assumptions
+    assert "weekends" not in sla.why  # support never closes: clock hours are the SLA hours
+
+
+def test_business_hours_conversion_is_called_an_approximation(mixed: Project, make_ctx: MakeCtx) -> None:
+    section, _ = health(make_ctx, mixed, design_onboarding(make_ctx(mixed)))
+    for _c, s in section.model.signals():
+        if s.kind == "first_response_sla":
+            assert "approximation that ignores weekends and holidays" in s.why
+            assert "about " in s.why  # 'about 12 h on the clock', not a precise business-hours figure
 
 
 @pytest.mark.parametrize("example", ["shiftwise", "pipestream", "vaultline", "posthog"])
@@ -284,16 +331,20 @@ def test_sla_hours_agree_with_the_support_section(
     onboarding = design_onboarding(ctx)
     section = design_health(ctx, onboarding)
     support = design_support(ctx)
-    tier = sla_tier(health_facts(ctx, onboarding.milestones))
-    sla = support.tier(tier)
-    assert sla is not None
-    hours = signal(section.model, "first_response_sla").params["sla_hours"]
-    # The same targets, through the one business-hours -> clock-hours conversion ...
-    assert hours == {s.data_value: calendar_hours(ctx, s.first_response)[0] for s in sla.slas}
-    if support_hours is not None:  # ... which is the identity when support never closes
-        assert hours == support.sla_hours(tier)
-    else:
-        assert all(hours[p] >= h for p, h in support.sla_hours(tier).items())
+    for tier_section in support.tiers:
+        tier = tier_section.id
+        scoped = next(
+            s
+            for _c, s in section.model.signals()
+            if s.kind == "first_response_sla" and (not s.segments or set(s.segments) == set(tier_section.segments))
+        )
+        hours = scoped.params["sla_hours"]
+        # The same targets, through the one business-hours -> clock-hours conversion ...
+        assert hours == {s.data_value: calendar_hours(ctx, s.first_response)[0] for s in tier_section.slas}
+        if support_hours is not None:  # ... which is the identity when support never closes
+            assert hours == support.sla_hours(tier)
+        else:
+            assert all(hours[p] >= h for p, h in support.sla_hours(tier).items())
 
 
 def test_business_hours_convert_by_the_support_day(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
@@ -338,9 +389,54 @@ def test_no_csm_segments_means_no_csm_signals(shiftwise: Project, make_ctx: Make
 
 
 def test_guided_only_has_no_executive_engagement(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
-    segs = [s.model_copy(update={"acv": Range(min=12000, max=30000)}) for s in shiftwise.personas.segments]
-    section, _ = health(make_ctx, edit(shiftwise, "personas", segments=segs))
+    # Mid-market guided books (40 accounts per CSM) allow one-to-one reviews twice a year (QBR section).
+    segs = [s.model_copy(update={"acv": Range(min=30000, max=45000)}) for s in shiftwise.personas.segments]
+    project = edit(shiftwise, "personas", segments=segs)
+    section, _ = health(make_ctx, project)
     assert "qbr_cadence" in kinds(section.model) and "executive_engagement" not in kinds(section.model)
+    ctx = make_ctx(project)
+    qbr = design_qbr(ctx, design_support(ctx))
+    assert [c.format for c in qbr.cadences] == ["business_review"]
+    assert signal(section.model, "qbr_cadence").params == {"cadence_days": qbr.cadences[0].every.value}  # 180
+    # SMB guided books (100 per CSM) get a pooled webinar instead, logged as 'training', not 'qbr': the
+    # qbr_cadence signal would never see one, so there is none; the webinar counts as a CSM touchpoint.
+    smb = [s.model_copy(update={"acv": Range(min=12000, max=30000)}) for s in shiftwise.personas.segments]
+    section, _ = health(make_ctx, edit(shiftwise, "personas", segments=smb))
+    assert "qbr_cadence" not in kinds(section.model)
+    touch = signal(section.model, "days_since_touchpoint")
+    assert "training" in touch.params["kinds"] and "webinar" in touch.why  # type: ignore[operator]
+
+
+def test_engagement_follows_each_tier(mixed: Project, make_ctx: MakeCtx) -> None:
+    ctx = make_ctx(mixed)
+    section = design_health(ctx, design_onboarding(ctx))
+    engagement = {s.id: s for c, s in section.model.signals() if c.id == "engagement"}
+    assert set(engagement) == {
+        "days_since_touchpoint_self_serve",
+        "days_since_touchpoint_guided",
+        "days_since_touchpoint_high_touch",
+        "qbr_cadence",
+        "executive_engagement",
+    }
+    # Self-serve accounts never meet a CSM: only their responses to digital touchpoints count.
+    digital = engagement["days_since_touchpoint_self_serve"]
+    assert digital.segments == ["builders"] and set(digital.params["kinds"]) == {"email", "in_app", "training"}  # type: ignore[arg-type]
+    assert engagement["days_since_touchpoint_guided"].segments == ["scale_ups"]
+    assert "email" not in engagement["days_since_touchpoint_guided"].params["kinds"]  # type: ignore[operator]
+    high = engagement["days_since_touchpoint_high_touch"]
+    assert high.segments == ["fulfilment"] and isinstance(high.scoring, LinearScoring) and high.scoring.good == 30
+    # Business reviews: the QBR section's cadence for the high-touch tier; the guided tier's pooled webinar
+    # is not logged as a QBR, so it has no review signal.
+    qbr = design_qbr(ctx, design_support(ctx))
+    assert engagement["qbr_cadence"].segments == ["fulfilment"]
+    assert engagement["qbr_cadence"].params == {"cadence_days": qbr.cadence_of("fulfilment").every.value}  # type: ignore[union-attr]
+    assert engagement["executive_engagement"].segments == ["fulfilment"]
+    assert signal(section.model, "csm_sentiment").segments == ["scale_ups", "fulfilment"]
+    # Each account's engagement is the signals of its tier: a self-serve account's is all digital.
+    shares = segment_shares(section.model, list(section.segment_names))
+    assert shares["days_since_touchpoint_self_serve"]["builders"] == pytest.approx(5)
+    assert "builders" not in shares["qbr_cadence"] and "scale_ups" not in shares["executive_engagement"]
+    shares_add_up(section)
 
 
 # --- commercial -----------------------------------------------------------------------------------
@@ -385,7 +481,7 @@ VARIATIONS: dict[str, Callable[[Project, Edit], Project]] = {
 def test_variations_give_valid_models(name: str, shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
     section, _ = health(make_ctx, VARIATIONS[name](shiftwise, edit))
     assert_valid(section.model)
-    assert sum(r.effective_weight for r in section.signals) == pytest.approx(100, abs=0.05)
+    shares_add_up(section)
 
 
 def test_no_pricing_is_an_assumption(shiftwise: Project, make_ctx: MakeCtx) -> None:
@@ -463,14 +559,16 @@ def test_routine_needs_three_repeats(shiftwise: Project, make_ctx: MakeCtx, edit
 
 def test_coverage_lost_without_a_table_is_its_signals_weight(shiftwise: Project, make_ctx: MakeCtx) -> None:
     section, _ = health(make_ctx, shiftwise)
-    shares = {r.id: r.effective_weight for r in section.signals}
+    shares = segment_shares(section.model, list(section.segment_names))
     for req in section.data_requirements:
         if req.required:
             continue
-        assert req.coverage_loss == pytest.approx(sum(shares[s] for s in req.signals), abs=0.05)
-        assert f"coverage drops by {req.coverage_loss:g} points" in req.if_missing
+        # For the segment that loses most: the shares of the table's signals for its accounts.
+        worst = max(sum(shares[s].get(seg, 0.0) for s in req.signals) for seg in section.segment_names)
+        assert req.coverage_loss == pytest.approx(worst, abs=0.05)
+        assert f"{req.coverage_loss:g} points" in req.if_missing
     tickets = next(r for r in section.data_requirements if r.table == "tickets")
-    assert tickets.coverage_loss == 15  # the whole support category
+    assert tickets.coverage_loss == 15  # the whole support category, for every segment
 
 
 def test_active_users_wording_follows_the_pricing_metric(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
@@ -485,5 +583,5 @@ def test_summary_names_the_rhythm_tenure_sla_tier_and_owners(shiftwise: Project,
     section, _ = health(make_ctx, shiftwise)
     assert "daily use of Shiftwise" in section.summary
     assert "until day 14 (activation)" in section.summary
-    assert "first-response targets of the guided tier" in section.summary
+    assert "each support tier's own first-response targets" in section.summary
     assert "Pooled CSM for Growing multi-site operators; Named CSM for Regional chains" in section.summary

@@ -278,7 +278,7 @@ def test_month_to_month_segments_renew_at_every_charge(shiftwise, make_ctx, edit
     plans = [p.model_copy(update={"contract_months": None}) for p in shiftwise.pricing.plans]
     monthly = edit(shiftwise, "pricing", contract_months=1, plans=plans)
     section = design_journey(make_ctx(monthly))
-    assert "Every segment runs month to month: every monthly charge is a renewal." in section.summary
+    assert "Accounts in every segment run month to month: every monthly charge is a renewal." in section.summary
     assert "Renewal work starts" not in section.summary
     renewal = _stage(section, "renewal")
     assert all(e.text.startswith("Month to month on ") for e in renewal.entry)
@@ -287,9 +287,11 @@ def test_month_to_month_segments_renew_at_every_charge(shiftwise, make_ctx, edit
     windows = {tp.window.anchor for t in renewal.touchpoints for tp in t.touchpoints}
     assert windows == {"charge", "trigger"}
     assert all("renewal window" not in e.text for e in _stage(section, "expansion").exit)
-    # The annual contract keeps the 90-day renewal window.
+    # Annual contracts keep a renewal window: 90 days for the guided segment, 120 for the high-touch one.
     annual = design_journey(make_ctx(shiftwise))
-    assert all(e.text.startswith("90 days before the renewal date") for e in _stage(annual, "renewal").entry)
+    starts = {e.segments[0]: e.text for e in _stage(annual, "renewal").entry}
+    assert starts["growth"].startswith("90 days before the renewal date")
+    assert starts["regional"].startswith("120 days before the renewal date")
 
 
 def test_routine_value_event_drives_the_expansion_risk(shiftwise, make_ctx, edit):
@@ -304,11 +306,47 @@ def test_routine_value_event_drives_the_expansion_risk(shiftwise, make_ctx, edit
 def test_summary_names_every_segment_and_groups_them(shiftwise, make_ctx, edit):
     section = design_journey(make_ctx(shiftwise))
     assert section.summary.startswith(
-        "Shiftwise: Both segments (Growing multi-site operators and Regional chains) arrive through the sales handoff."
+        "Shiftwise: Accounts in both segments (Growing multi-site operators and Regional chains) arrive through "
+        "the sales handoff."
     )
     mixed = design_journey(make_ctx(edit(shiftwise, "brief", sales_motion="product-led")))
-    assert "Growing multi-site operators arrives through self-serve sign-up." in mixed.summary
-    assert "Regional chains arrives through the sales handoff." in mixed.summary
+    assert "Accounts in Growing multi-site operators arrive through self-serve sign-up." in mixed.summary
+    assert "Accounts in Regional chains arrive through the sales handoff." in mixed.summary
+
+
+def test_segment_names_read_as_plurals(mixed, make_ctx):
+    """A plural segment name ('3PL fulfilment centres') never gets a singular verb: every sentence is about
+    the accounts in a segment."""
+    summary = design_journey(make_ctx(mixed)).summary
+    assert "Accounts in 3PL fulfilment centres arrive through the sales handoff." in summary
+    assert "centres arrives" not in summary and "centres runs" not in summary
+    assert (
+        "Accounts in Hobby projects and early-stage startups and in Scale-ups with an on-call rotation run month to "
+        "month" in summary
+    )
+
+
+def test_journey_renewal_starts_when_the_renewal_track_does(pipestream, make_ctx):
+    """A high-touch segment below the enterprise band starts renewal work when its renewal track does
+    (T-120, renewal_kickoff_enterprise), in the journey as in the renewals section."""
+    from tests.design.conftest import high_touch_segment, with_high_touch_contract
+
+    from cs_architect.design.renewal import design_renewal
+    from cs_architect.design.support import design_support
+
+    project = with_high_touch_contract(pipestream, high_touch_segment(55_000, 90_000))  # typical ACV 72,500
+    ctx = make_ctx(project)
+    profile = next(p for p in ctx.segments if p.id == "fulfilment")
+    assert (profile.band, profile.touch) == ("mid_market", "high_touch")
+    journey = design_journey(ctx)
+    renewal = design_renewal(ctx, design_support(ctx))
+    track = next(t for t in renewal.tracks if "fulfilment" in t.segments)
+    entry = next(e for e in _stage(journey, "renewal").entry if e.segments == ["fulfilment"])
+    assert entry.text.startswith(f"{track.starts_at} days before the renewal date")
+    assert track.starts_at == 120 and entry.basis[0].ref == "renewal_kickoff_enterprise"
+    assert "Renewal work starts 120 days before the renewal date for accounts in 3PL fulfilment centres" in (
+        journey.summary
+    )
 
 
 ROLE_WORDS = ("Lifecycle automation", "scaled CS", "Head of CS", "CS lead reviews", "with the CS lead", "CS lead hold")

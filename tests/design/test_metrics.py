@@ -128,6 +128,17 @@ def test_logo_churn_row_follows_acv(shiftwise: Project, make_ctx: MakeCtx) -> No
     assert "churn_monthly_recurly" in refs  # Team bills monthly
 
 
+def test_every_benchmark_uses_the_segments_acv_band(pipestream: Project, make_ctx: MakeCtx) -> None:
+    """Scale-ups (typical ACV 15,000) are smb: smb rows for NRR, GRR and logo churn alike, although the
+    logo-churn rows' own ACV ranges would put 15,000 in mid-market."""
+    section, ctx = metrics(make_ctx, pipestream)
+    band = next(p.band for p in ctx.segments if p.id == "scale_ups")
+    assert band == "smb"
+    for metric, prefix in (("nrr", "nrr_segment_"), ("grr", "grr_segment_"), ("logo_churn", "logo_churn_")):
+        refs = [b.ref for b in target(section, metric, "scale_ups").target.basis if b.kind == "benchmark"]
+        assert refs == [f"{prefix}{band}"], metric
+
+
 def test_ttv_target_comes_from_the_activation_event(shiftwise: Project, make_ctx: MakeCtx, edit: Edit) -> None:
     section, _ = metrics(make_ctx, shiftwise)
     assert target(section, "ttv", "growth").target.value == 14
@@ -138,6 +149,23 @@ def test_ttv_target_comes_from_the_activation_event(shiftwise: Project, make_ctx
     t = target(fallback, "ttv", "growth")
     assert t.target.value == ctx.benchmarks["ttfv_mid_market_days"].high
     assert t.stretch and t.stretch.value == ctx.benchmarks["ttfv_mid_market_days"].low
+
+
+def test_ttv_targets_and_benchmarks_agree_with_onboarding(pipestream: Project, make_ctx: MakeCtx, edit: Edit) -> None:
+    """One formatting for a benchmark (1.5 days, as published) and one rounding for a target derived from
+    it (whole days, as onboarding sets it)."""
+    from cs_architect.design.onboarding import design_onboarding
+
+    events = [v.model_copy(update={"target_day": None}) if v.activation else v for v in pipestream.brief.value_events]
+    for project in (pipestream, edit(pipestream, "brief", value_events=events)):
+        section, ctx = metrics(make_ctx, project)
+        onboarding = design_onboarding(ctx)
+        refs = {f.basis[0].ref: f.value for f in section.metric("ttv").reference}
+        for m in onboarding.motions:
+            assert refs[m.ttv_benchmark.basis[0].ref] == m.ttv_benchmark.value
+            assert target(section, "ttv", m.segment).target.value == m.ttv_target.value
+        builders = next(m for m in onboarding.motions if m.segment == "builders")
+        assert builders.ttv_benchmark.value == 1.5  # not rounded up to 2 days
 
 
 def test_health_nps_csat_definitions(shiftwise: Project, make_ctx: MakeCtx) -> None:

@@ -176,7 +176,46 @@ def test_more_than_five_keeps_activation_and_earliest(shiftwise, make_ctx, edit)
     milestones, left_out = build_milestones(ctx)
     assert len(milestones) == 5
     assert "first_rota_published" in {m.id for m in milestones}
-    assert left_out == ["Staff clocking in through the app", "First payroll run exported"]
+    # The user's value events win over the added kickoff milestone; the latest one is left out.
+    assert "kickoff" not in {m.id for m in milestones}
+    assert left_out == ["First payroll run exported"]
+    assert "setup_not_a_milestone" in ctx.assumptions
+
+
+def test_milestone_limit_counts_per_segment(mixed, make_ctx, edit):
+    """Setup milestones apply to their motion's segments only, so with three segments on two motions and
+    four value events, every segment has five milestones and no value event is dropped."""
+    events = mixed.brief.value_events[:4]  # first data, first monitor, first alert (activation), teammates
+    ctx = make_ctx(edit(mixed, "brief", value_events=events))
+    section = design_onboarding(ctx)
+    assert section.not_milestones == []
+    assert {m.id for m in section.milestones} == {"workspace_setup", "kickoff", *(v.id for v in events)}
+    for p in ctx.segments:
+        mine = [m for m in section.milestones if not m.segments or p.id in m.segments]
+        assert len(mine) == 5, p.id
+    # The bundle's operations spec counts the limit per segment too.
+    from cs_architect.design.compiler import design
+
+    bundle = design(edit(mixed, "brief", value_events=events))
+    assert bundle.operations is not None and len(bundle.operations.milestones) == 6
+    # With five value events, they fill every segment's five places: the setups give way.
+    full = design_onboarding(make_ctx(mixed))
+    assert [m.id for m in full.milestones] == [v.id for v in mixed.brief.value_events]
+    assert full.not_milestones == []
+
+
+def test_operations_reject_more_than_five_milestones_for_a_segment(mixed):
+    from pydantic import ValidationError
+
+    from cs_architect.design.compiler import design
+
+    ops = design(mixed).operations
+    assert ops is not None
+    extra = ops.milestones[0].model_copy(update={"id": "extra", "segments": ["builders"]})
+    with pytest.raises(ValidationError, match="6 onboarding milestones apply to segment 'builders'"):
+        type(ops).model_validate(
+            {**ops.model_dump(), "milestones": [*ops.model_dump()["milestones"], extra.model_dump()]}
+        )
 
 
 def test_short_list_is_filled_with_a_key_feature_first_use(shiftwise, make_ctx, edit):
@@ -235,7 +274,8 @@ def test_milestone_invariants(shiftwise, days, act, motion):
     ctx = DesignContext(dataclasses.replace(shiftwise, brief=brief))
     section = design_onboarding(ctx)
     ms = section.milestones
-    assert 3 <= len(ms) <= 5
+    for p in ctx.segments:  # 3-5 apply to each segment
+        assert 3 <= len([m for m in ms if not m.segments or p.id in m.segments]) <= 5
     assert all(0 <= m.day <= 365 for m in ms)
     assert all(a.day < b.day for a, b in itertools.pairwise(ms))
     activation = [m for m in ms if m.activation]
@@ -255,10 +295,28 @@ def test_product_led_onboards_by_automation_sales_led_by_kickoff(shiftwise, make
     assert DIGITAL_CS in plg_act.owner and DIGITAL_CS not in slg_act.owner
     assert "In-app checklist" in plg_act.automation and "lifecycle email" in plg_act.automation
     assert "In-app checklist" not in slg_act.automation and "CRM task" in slg_act.automation
-    assert "pooled CSM emails" in plg_act.fallback
+    assert "Pooled CSM emails" in plg_act.fallback  # Growing multi-site operators are guided: a pooled CSM
     assert [m.motion for m in plg.motions] == ["automated", "kickoff_led"]  # growth guided, regional high touch
     assert [m.motion for m in slg.motions] == ["kickoff_led", "kickoff_led"]
     assert plg.handoff.segments == ["regional"] and slg.handoff.segments == ["growth", "regional"]
+
+
+def test_self_serve_fallbacks_are_digital(pipestream, make_ctx, edit):
+    """Automated onboarding for self-serve accounts falls back on the Digital CS programme's automation,
+    never on a pooled CSM they do not have; guided accounts keep their pooled CSM."""
+    small = [s.model_copy(update={"acv": Range(min=0, max=5000)}) for s in pipestream.personas.segments]
+    ctx = make_ctx(edit(pipestream, "personas", segments=small))
+    section = design_onboarding(ctx)
+    assert {p.touch for p in ctx.segments} == {"self_serve"}
+    for m in section.milestones:
+        assert "pooled" not in m.fallback.lower(), m.id
+        assert "Digital CS programme" in m.fallback
+    for motion in section.motions:
+        assert "pooled" not in motion.description.lower()
+    guided = design_onboarding(make_ctx(pipestream))  # builders self-serve, scale-ups guided
+    assert all("Guided accounts: The Pooled CSM" in m.fallback for m in guided.milestones)
+    scale_ups = next(m for m in guided.motions if m.segment == "scale_ups")
+    assert "Pooled CSM steps in" in scale_ups.description
 
 
 def test_value_events_drive_verifications(shiftwise, make_ctx, edit):

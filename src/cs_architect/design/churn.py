@@ -11,7 +11,7 @@ from pydantic import Field
 
 from cs_architect.design.churn_facts import ChurnFacts, churn_facts, watch_basis
 from cs_architect.design.context import DesignContext, TouchModel
-from cs_architect.design.cs_team import HEAD_OF_CS, distinct_titles, join_names, seller_title
+from cs_architect.design.cs_team import HEAD_OF_CS, distinct_titles, join_names, segment_names, seller_title
 from cs_architect.design.dunning import DunningPlan, design_dunning
 from cs_architect.design.early_warnings import early_warnings
 from cs_architect.design.health import BAND_RESPONSE_DAYS, TOUCH_OWNERS, HealthSection, band_response_basis
@@ -45,6 +45,13 @@ class ChurnSection(Strict):
     intervention_basis: list[Basis]
     dunning: Dunning
     dunning_plan: DunningPlan
+    segment_names: dict[str, str] = Field(default_factory=dict, description="segment id -> name")
+
+    def label(self, segment_ids: list[str]) -> str:
+        """'all segments' for an empty list, else the segments' names (for templates)."""
+        if not segment_ids:
+            return "all segments"
+        return join_names(self.segment_names.get(s, s) for s in segment_ids)
 
 
 def _days(n: int) -> str:
@@ -195,8 +202,8 @@ def design_churn(ctx: DesignContext, health: HealthSection) -> ChurnSection:
         f"{len(by_level[k])} {label}" for k, label in (("at_risk", "at risk"), ("watch", "to watch")) if by_level[k]
     ]
     summary = (
-        f"The engine checks {len(warnings)} early warnings on {ctx.project.brief.company}'s accounts every day: "
-        f"{', '.join(counts)}, each with an owner and a deadline. {plan.summary}"
+        f"{ctx.project.brief.company} watches its accounts for {len(warnings)} early warnings: {', '.join(counts)}, "
+        f"each with an owner and a deadline. {plan.summary}"
     )
     f = churn_facts(ctx, health)
     responses = [
@@ -220,4 +227,5 @@ def design_churn(ctx: DesignContext, health: HealthSection) -> ChurnSection:
         intervention_basis=play_basis,
         dunning=plan.dunning,
         dunning_plan=plan,
+        segment_names=segment_names(ctx),
     )

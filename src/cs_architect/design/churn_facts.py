@@ -57,10 +57,15 @@ class ChurnFacts:
             return dict.fromkeys(self.tiers, WATCH_RESPONSE_DAYS)
         return {t: BAND_RESPONSE_DAYS[severity][t] for t in self.tiers}
 
-    def hours(self, severity: Severity) -> int:
-        """Hours to the first response: the fastest tier's response days x 24 (each tier's own
-        deadline is in :meth:`owner`)."""
-        return 24 * min(self.response_days(severity).values())
+    def hours(self, severity: Severity, only: Sequence[TouchModel] | None = None) -> int:
+        """Hours to the first response: the fastest tier's response days x 24, among the ``only`` tiers
+        (all by default); each tier's own deadline is in the section's response-time table."""
+        days = self.response_days(severity)
+        return 24 * min(d for t, d in days.items() if only is None or t in only)
+
+    def tiers_of(self, segment_ids: Sequence[str]) -> list[TouchModel]:
+        """The tiers of these segments (every tier when the list is empty, meaning all segments)."""
+        return [t for t, ps in self.tiers.items() if not segment_ids or any(p.id in segment_ids for p in ps)]
 
     def owner(self, only: Sequence[TouchModel] | None = None) -> str:
         """The tier owner(s) of the ``only`` tiers (all tiers by default): one role, or the roles and a note
@@ -84,13 +89,16 @@ class ChurnFacts:
         """Champions of the CSM-covered segments (the people a CSM calls)."""
         return " / ".join(distinct_titles(p.segment.champion for t in self.csm_tiers for p in self.tiers[t]))
 
-    def by_tier(self, csm_text: str, digital_text: str) -> str:
-        """One response for CSM-covered accounts and one for self-serve ones, each named when both exist."""
-        if not self.csm:
+    def by_tier(self, csm_text: str, digital_text: str, only: Sequence[TouchModel] | None = None) -> str:
+        """One response for CSM-covered accounts and one for self-serve ones, each named when both exist
+        among the ``only`` tiers (all by default)."""
+        tiers = [t for t in self.tiers if only is None or t in only]
+        csm_tiers = [t for t in CSM_TIERS if t in tiers]
+        if not csm_tiers:
             return digital_text
-        if "self_serve" not in self.tiers:
+        if "self_serve" not in tiers:
             return csm_text
-        roles = " or ".join(TOUCH_OWNERS[t] for t in self.csm_tiers)
+        roles = " or ".join(TOUCH_OWNERS[t] for t in csm_tiers)
         return f"{roles}: {csm_text} {TOUCH_OWNERS['self_serve']}: {digital_text}"
 
 

@@ -1,9 +1,13 @@
-"""Early warnings: 8-10 structured conditions the engine evaluates daily, most important first.
+"""Early warnings: 8-10 structured conditions, most important first.
 
 Each is a health band or drop, a signal of the health model crossing a threshold (the thresholds
-the model scores with), or a combination (renewal near *and* health at risk). Which apply depends
-on the inputs: seat pricing watches seat utilisation, usage pricing billed usage and usage revenue,
-card billing failed payments, annual contracts renewals, high-touch tiers executive contact.
+the model scores with), or a combination (renewal near *and* health at risk), written as a
+machine-readable condition in ``operations.yaml`` built on the signals and health scores that
+``csa score`` computes. Which apply depends on the inputs: seat pricing watches seat utilisation,
+usage pricing billed usage and usage revenue, card billing failed payments, contracts of a year or
+more renewals (for the segments that sign them), high-touch tiers executive contact. A warning that
+only fits some segments carries their ids in ``segments``; its first deadline is the fastest of
+their tiers'.
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ from collections.abc import Callable
 
 from cs_architect.design.churn_facts import ChurnFacts, bad_threshold, churn_facts, watch_basis
 from cs_architect.design.context import DesignContext
-from cs_architect.design.cs_team import SUPPORT_LEAD, distinct_titles, seller_title
+from cs_architect.design.cs_team import SUPPORT_LEAD, TIER_NAMES, distinct_titles, scope, seller_title
 from cs_architect.design.dunning import FINANCE_BILLING, card_tiers
 from cs_architect.design.health import TOUCH_OWNERS, HealthSection, band_response_basis
-from cs_architect.design.health_facts import CADENCE_WINDOWS, QBR_CADENCE_DAYS, recurring_value_event
+from cs_architect.design.health_facts import CADENCE_WINDOWS, recurring_value_event
 from cs_architect.design.motions import in_sentence
+from cs_architect.design.renewal_milestones import renewal_start
 from cs_architect.spec.basis import Basis
 from cs_architect.spec.operations import Condition, EarlyWarning
 
@@ -88,15 +93,16 @@ def _health_drop(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
 
 
 def _renewal_at_risk(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
-    if f.signal("days_to_renewal") is None:
+    renewal = f.signal("days_to_renewal")
+    if renewal is None:
         return []
-    # The earliest renewal kickoff among the segments, so no segment's window opens unwatched.
-    row_id = (
-        "renewal_kickoff_enterprise"
-        if any(p.band == "enterprise" for p in ctx.segments)
-        else "renewal_kickoff_standard"
-    )
-    days = float(ctx.row(row_id).median or 0)
+    # Only the segments on contracts (the renewal signal's scope) have a renewal date; month-to-month
+    # accounts renew at every charge. The earliest renewal start among them, so no window opens unwatched.
+    contracted = [p for p in ctx.segments if not renewal.segments or p.id in renewal.segments]
+    start = max((renewal_start(ctx, p) for p in contracted), key=lambda fig: fig.value)
+    days = start.value
+    tiers = f.tiers_of(renewal.segments)
+    buyers = " / ".join(distinct_titles(p.segment.economic_buyer for p in contracted if p.touch != "self_serve"))
     return [
         EarlyWarning(
             id="renewal_at_risk",
@@ -111,15 +117,17 @@ def _renewal_at_risk(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
                 text=f"Renewal within {days:g} days and health below {f.healthy_min:g}",
             ),
             severity="critical",
-            owner=f"{f.owner()}, with the {in_sentence(seller_title(ctx))}",
+            owner=f"{f.owner(only=tiers)}, with the {in_sentence(seller_title(ctx))}",
             response=f.by_tier(
-                f"Open the renewal now: meet the {f.csm_buyers} with results against the success criteria "
+                f"Open the renewal now: meet the {buyers} with results against the success criteria "
                 "captured at handoff, and a plan for what is not working.",
                 "Email the admin before the renewal charge with what the account uses and the one fix most "
                 "likely to restore value; offer a call.",
+                only=tiers,
             ),
-            within_hours=f.hours("critical"),
-            basis=[ctx.bench(row_id), ctx.bench("health_bands_common"), band_response_basis(ctx)],
+            within_hours=f.hours("critical", only=tiers),
+            segments=list(renewal.segments),
+            basis=[*start.basis, ctx.bench("health_bands_common"), band_response_basis(ctx)],
         )
     ]
 
@@ -320,8 +328,9 @@ def _failed_payment(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
             + (f"; the {' or '.join(TOUCH_OWNERS[t] for t in csms)} from dunning day 7" if csms else ""),
             response="Dunning runs automatically (schedule below)"
             + ("; if the card is not updated by day 7 the account's CSM contacts the champion." if csms else "."),
-            within_hours=24,
-            basis=[ctx.bench("involuntary_churn_share"), ctx.bench("stripe_smart_retries_window")],
+            # A watch-level warning: the tiers' watch deadline (dunning itself starts at once).
+            within_hours=f.hours("watch"),
+            basis=[ctx.bench("involuntary_churn_share"), ctx.bench("stripe_smart_retries_window"), watch_basis(ctx)],
         )
     ]
 
@@ -455,7 +464,8 @@ def _executive_gone(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
             severity="watch",
             owner=TOUCH_OWNERS["high_touch"],
             response=f"Book a business review with the {buyers} within the month.",
-            within_hours=f.hours("watch"),
+            within_hours=f.hours("watch", only=["high_touch"]),
+            segments=scope(ctx, [p.id for p in f.tiers["high_touch"]]),
             basis=[
                 *(ctx.inp("personas", ("segments", p.index, "economic_buyer")) for p in f.tiers["high_touch"]),
                 watch_basis(ctx),
@@ -465,28 +475,34 @@ def _executive_gone(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
 
 
 def _qbr_overdue(ctx: DesignContext, f: ChurnFacts) -> list[EarlyWarning]:
-    qbr = f.signal("qbr_cadence")
-    if qbr is None:
-        return []
-    cadence = int(qbr.params.get("cadence_days", QBR_CADENCE_DAYS["guided"]))  # type: ignore[call-overload]
-    return [
-        EarlyWarning(
-            id="business_review_overdue",
-            name="Business review overdue",
-            condition=Condition(
-                kind="qbr_cadence",
-                params=dict(qbr.params),
-                op="<",
-                value=0.5,
-                text=f"Last business review more than {2 * cadence} days ago (twice the cadence)",
-            ),
-            severity="watch",
-            owner=f.owner(only=f.csm_tiers),
-            response="Schedule the review and send the agenda.",
-            within_hours=f.hours("watch"),
-            basis=[*qbr.basis, watch_basis(ctx)],
+    """One warning per business-review signal (one per tier whose reviews are logged as QBRs)."""
+    reviews = [s for _c, s in f.health.model.signals() if s.kind == "qbr_cadence"]
+    out = []
+    for qbr in reviews:
+        raw = qbr.params.get("cadence_days")
+        cadence = int(raw) if isinstance(raw, int | float) else 90  # the signal kind's default
+        tiers = f.tiers_of(qbr.segments)
+        which = f" ({', '.join(TIER_NAMES[t].lower() for t in tiers)})" if len(reviews) > 1 else ""
+        out.append(
+            EarlyWarning(
+                id="business_review_overdue" + qbr.id.removeprefix("qbr_cadence"),
+                name=f"Business review overdue{which}",
+                condition=Condition(
+                    kind="qbr_cadence",
+                    params=dict(qbr.params),
+                    op="<",
+                    value=0.5,
+                    text=f"Last business review more than {2 * cadence} days ago (twice the {cadence}-day cadence)",
+                ),
+                severity="watch",
+                owner=f.owner(only=tiers),
+                response="Schedule the review and send the agenda.",
+                within_hours=f.hours("watch", only=tiers),
+                segments=list(qbr.segments),
+                basis=[*qbr.basis, watch_basis(ctx)],
+            )
         )
-    ]
+    return out
 
 
 # In priority order: the first MAX_WARNINGS that apply are kept.

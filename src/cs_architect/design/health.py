@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Literal, Protocol
 
+from pydantic import Field
+
 from cs_architect.design.context import DesignContext, TouchModel
 from cs_architect.design.cs_team import HEAD_OF_CS, TIER_NAMES, TIER_ORDER, distinct_titles, join_names
 from cs_architect.design.health_commercial import commercial_signals
-from cs_architect.design.health_data import KIND_COLUMNS, DataRequirement, data_requirements
+from cs_architect.design.health_data import DataRequirement, data_requirements
 from cs_architect.design.health_facts import HealthFacts, UsageCadence, health_facts
 from cs_architect.design.health_signals import (
     adoption_signals,
@@ -24,32 +26,25 @@ from cs_architect.design.health_signals import (
     sentiment_signals,
     usage_signals,
 )
-from cs_architect.design.health_support import sla_tier, support_signals
+from cs_architect.design.health_support import support_signals
+from cs_architect.design.health_table import CATEGORY_NAMES as CATEGORY_NAMES
+from cs_architect.design.health_table import SignalRow as SignalRow
+from cs_architect.design.health_table import calculation, formula, signal_rows, worked_example
+from cs_architect.design.health_table import describe_scoring as describe_scoring
 from cs_architect.design.motions import DIGITAL_CS, NAMED_CSM, POOLED_CSM, tier_name, tier_owner
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.basis import Basis, Figure
 from cs_architect.spec.health_model import (
     Band,
-    BandScoring,
     CategorySpec,
     HealthModel,
-    LinearScoring,
     MissingData,
-    Signal,
 )
 from cs_architect.spec.operations import Milestone
-from cs_architect.spec.signals import CATEGORIES, DEFAULT_CATEGORY_WEIGHTS, SIGNAL_KINDS, Category
+from cs_architect.spec.signals import CATEGORIES, DEFAULT_CATEGORY_WEIGHTS, Category
 from cs_architect.spec.sources import default_sources
 
 BandId = Literal["healthy", "at_risk", "critical"]
-CATEGORY_NAMES: dict[Category, str] = {
-    "usage": "Usage",
-    "adoption": "Adoption",
-    "support": "Support",
-    "sentiment": "Sentiment",
-    "commercial": "Commercial",
-    "engagement": "Engagement",
-}
 CATEGORY_QUESTIONS: dict[Category, str] = {
     "usage": "Do they use it, as often as a healthy customer does?",
     "adoption": "Do they use what they bought and reach the value events?",
@@ -68,7 +63,6 @@ BAND_RESPONSE_DAYS: dict[BandId, dict[TouchModel, int]] = {
     "critical": {"self_serve": 2, "guided": 2, "high_touch": 1},
 }
 TREND_DAYS = 30
-SOURCE_EVENTS_SHOWN = 3
 
 
 class HasMilestones(Protocol):
@@ -76,22 +70,6 @@ class HasMilestones(Protocol):
 
     @property
     def milestones(self) -> Sequence[Milestone]: ...
-
-
-class SignalRow(Strict):
-    """One line of the signal table."""
-
-    category: Category
-    category_name: str
-    id: str
-    name: str
-    measures: str
-    source: str
-    weight_in_category: float
-    effective_weight: float
-    scoring: str
-    why: str
-    basis: list[Basis]
 
 
 class CategoryRow(Strict):
@@ -138,62 +116,7 @@ class HealthSection(Strict):
     bands: list[BandPlan]
     data_requirements: list[DataRequirement]
     calibration: list[str]
-
-
-# --- scoring in words ---------------------------------------------------------------------------
-def _value(x: float, unit: str) -> str:
-    if unit == "per_seat":
-        return f"{x:g} per seat ({x * 100:g} per 100 seats)"
-    if unit == "ratio":
-        return f"{x:.0%}" if abs(x * 100 - round(x * 100)) < 1e-9 else f"{x:.1%}"
-    if unit == "days":
-        return f"{x:g} days"
-    if unit == "nps":
-        return f"{x:+g}"
-    return f"{x:g}"
-
-
-def describe_scoring(scoring: LinearScoring | BandScoring, unit: str) -> str:
-    """A scoring rule in words, e.g. 'linear: 0 at 30%, 100 at 80%'."""
-    if isinstance(scoring, LinearScoring):
-        return f"linear: 0 at {_value(scoring.bad, unit)}, 100 at {_value(scoring.good, unit)}"
-    cmp = ">=" if scoring.higher_is_better else "<="
-    steps = "; ".join(f"{cmp} {_value(s.threshold, unit)}: {s.score:g}" for s in scoring.steps)
-    return f"bands: {steps}; otherwise {scoring.otherwise:g}"
-
-
-def _scoring_text(signal: Signal) -> str:
-    unit = "per_seat" if signal.kind == "tickets_per_seat" else SIGNAL_KINDS[signal.kind].unit
-    text = describe_scoring(signal.scoring, unit)
-    if signal.tenure is not None:
-        text += f"; first {signal.tenure.days} days: {describe_scoring(signal.tenure.scoring, unit)}"
-    return text
-
-
-def _measures(signal: Signal) -> str:
-    kind = SIGNAL_KINDS[signal.kind]
-    details = []
-    for key in ("window_days", "months", "cadence_days"):
-        if key in signal.params:
-            details.append(f"{key.replace('_', ' ')}: {signal.params[key]}")
-    return kind.description + (f" ({', '.join(details)})" if details else "")
-
-
-def _source(signal: Signal) -> str:
-    tables = KIND_COLUMNS[signal.kind]
-    names = [t for t in tables if t != "accounts"] or ["accounts"]
-    text = ", ".join(names)
-    events = signal.params.get("events") or signal.params.get("features")
-    if isinstance(events, list):
-        # The full list is in health_model.yaml; a table cell names the first few.
-        shown = ", ".join(str(e) for e in events[:SOURCE_EVENTS_SHOWN])
-        more = len(events) - SOURCE_EVENTS_SHOWN
-        text += f" ({shown}{f' and {more} more' if more > 0 else ''})"
-    if signal.kind == "onboarding_progress":
-        ms = signal.params.get("milestones")
-        if isinstance(ms, list):
-            text += " (" + ", ".join(str(m["event"]) for m in ms if isinstance(m, dict)) + ")"
-    return text
+    segment_names: dict[str, str] = Field(default_factory=dict, description="segment id -> name")
 
 
 # --- the model ----------------------------------------------------------------------------------
@@ -205,8 +128,7 @@ def _categories(ctx: DesignContext, facts: HealthFacts) -> list[CategorySpec]:
             "sentiment 15, commercial 10, engagement 5.",
             "Usage is the earliest and most objective sign of value; the defaults are a starting "
             "point, to be calibrated by back-testing on the company's own renewals and churn.",
-            "After 6-12 months of scores, which weights best separate churned from renewed "
-            "accounts in a back-test (csa backtest)?",
+            "After 6-12 months of scores, which weights best separate churned from renewed accounts in a back-test?",
         ),
         ctx.bench("health_weights_typical", "usage-type inputs weigh most in typical scores"),
     ]
@@ -234,72 +156,6 @@ def _bands(ctx: DesignContext) -> tuple[list[Band], list[Basis]]:
         Band(id="at_risk", name="At risk", min=row.low),
         Band(id="critical", name="Critical", min=0),
     ], basis
-
-
-def _signal_rows(model: HealthModel) -> list[SignalRow]:
-    rows = []
-    for cat in model.categories:
-        total = sum(s.weight for s in cat.signals)
-        for s in cat.signals:
-            share = s.weight / total
-            rows.append(
-                SignalRow(
-                    category=cat.id,
-                    category_name=CATEGORY_NAMES[cat.id],
-                    id=s.id,
-                    name=s.name,
-                    measures=_measures(s),
-                    source=_source(s),
-                    weight_in_category=round(100 * share, 1),
-                    effective_weight=round(cat.weight * share, 2),
-                    scoring=_scoring_text(s),
-                    why=s.why,
-                    basis=s.basis,
-                )
-            )
-    return rows
-
-
-def _formula(cat: CategorySpec) -> str:
-    terms = " + ".join(f"{s.weight:g} x {s.id}" for s in cat.signals)
-    total = sum(s.weight for s in cat.signals)
-    return f"{cat.id} = ({terms}) / {total:g}, over the signals with data"
-
-
-def _calculation(model: HealthModel) -> list[str]:
-    weights = " + ".join(f"{c.weight:g} x {c.id}" for c in model.categories)
-    b = {band.id: band.min for band in model.bands}
-    return [
-        "Each signal's raw value (a ratio, a count or days) is turned into a 0-100 score by its scoring "
-        "rule: linear rules give 0 at the 'bad' value and 100 at the 'good' value, straight in between "
-        "and clamped; band rules give a fixed score per step. Accounts younger than a signal's tenure "
-        "days use its lenient tenure rule instead.",
-        "A category score is the weighted mean of its signals that have data; a signal without data is "
-        "left out and its weight shared among the others in the category.",
-        f"The health score is the weighted mean of the categories with data: ({weights}) / the sum of "
-        f"the weights of categories with data.",
-        "Coverage is the share of the total weight that had data; it is shown beside every score so a "
-        "score from half the model is never mistaken for a full one.",
-        f"Bands: healthy at {b['healthy']:g} or more, at risk from {b['at_risk']:g} to below "
-        f"{b['healthy']:g}, critical below {b['at_risk']:g} (lower bounds inclusive). The trend compares "
-        f"each score with the previous snapshot and with {model.trend_days} days ago.",
-    ]
-
-
-def _worked_example(model: HealthModel) -> list[str]:
-    """Redistribution in numbers: what each category weighs when the largest optional one has no data."""
-    cats = model.categories
-    missing = next((c for c in cats if c.id == "support"), cats[-1])
-    rest = [c for c in cats if c is not missing]
-    total = sum(c.weight for c in rest)
-    shares = ", ".join(f"{c.id} {c.weight:g}/{total:g} = {100 * c.weight / total:.1f}%" for c in rest)
-    return [
-        *(_formula(c) for c in cats),
-        f"health = ({' + '.join(f'{c.weight:g} x {c.id}' for c in cats)}) / 100 when every category has data.",
-        f"If no {missing.id} data is connected, {missing.id}'s {missing.weight:g} points are "
-        f"redistributed: the score is taken over {total:g} points, so {shares}; coverage is "
-        f"{total:g}%.",
-    ]
 
 
 def _band_plans(ctx: DesignContext, model: HealthModel, facts: HealthFacts, bands_basis: list[Basis]) -> list[BandPlan]:
@@ -411,8 +267,11 @@ def _headline(model: HealthModel, signals: Sequence[SignalRow]) -> str:
     """The part of the summary that follows the model (recomputed after an edit)."""
     top = max(signals, key=lambda r: r.effective_weight)
     heaviest = max(model.categories, key=lambda c: c.weight)
+    scoped = (
+        " (each account is scored on the ones that apply to its segment)" if any(r.segments for r in signals) else ""
+    )
     return (
-        f"{model.company}'s health score combines {len(signals)} signals in {len(model.categories)} categories "
+        f"{model.company}'s health score combines {len(signals)} signals{scoped} in {len(model.categories)} categories "
         f"and is recalculated {model.cadence}. {CATEGORY_NAMES[heaviest.id]} carries {heaviest.weight:g}% of the "
         f"score; the heaviest single signal is {_sentence_case(top.name)} ({top.effective_weight:g}%)."
     )
@@ -421,10 +280,21 @@ def _headline(model: HealthModel, signals: Sequence[SignalRow]) -> str:
 def _tuning(ctx: DesignContext, facts: HealthFacts) -> str:
     """The part of the summary that follows the inputs: usage rhythm, tenure, SLA tier, owners."""
     owners = "; ".join(f"{tier_owner(t)} for {join_names(p.name for p in ps)}" for t, ps in facts.tiers.items())
+    tiers = list(facts.tiers)
+    sla = (
+        f"the first-response targets of the {TIER_NAMES[tiers[0]].lower()} tier"
+        if len(tiers) == 1
+        else "each support tier's own first-response targets"
+    )
+    scoped = (
+        " Signals that need a CSM (touchpoints, business reviews, CSM sentiment) apply only to the segments a "
+        "CSM covers."
+        if facts.csm_tiers and "self_serve" in facts.tiers
+        else ""
+    )
     return (
         f"{TUNED} {facts.cadence} use of {ctx.project.brief.company}, judges new accounts leniently until day "
-        f"{facts.tenure_days} (activation) and checks the first-response targets of the "
-        f"{TIER_NAMES[sla_tier(facts)].lower()} tier. Who acts on a band change: {owners}."
+        f"{facts.tenure_days} (activation) and checks {sla}. Who acts on a band change: {owners}.{scoped}"
     )
 
 
@@ -450,7 +320,8 @@ def design_health(ctx: DesignContext, onboarding: HasMilestones) -> HealthSectio
         trend_days=TREND_DAYS,
         sources=default_sources(),
     )
-    signals = _signal_rows(model)
+    names = {p.id: p.name for p in ctx.segments}
+    signals = signal_rows(model, names)
     summary = _headline(model, signals) + _tuning(ctx, facts)
     return HealthSection(
         summary=summary,
@@ -466,19 +337,22 @@ def design_health(ctx: DesignContext, onboarding: HasMilestones) -> HealthSectio
                 name=CATEGORY_NAMES[c.id],
                 question=CATEGORY_QUESTIONS[c.id],
                 weight=Figure(value=c.weight, unit="%", basis=c.basis),
-                formula=_formula(c),
+                formula=formula(c),
             )
             for c in model.categories
         ],
         signals=signals,
-        calculation=_calculation(model),
-        worked_example=_worked_example(model),
+        calculation=calculation(model),
+        worked_example=worked_example(model),
         bands=_band_plans(ctx, model, facts, bands_basis),
-        data_requirements=data_requirements(model),
+        data_requirements=data_requirements(model, list(names)),
+        segment_names=names,
         calibration=[
-            "Run the back-test once 6-12 months of history exist: it scores every account as it was 90 "
-            "days before each renewal or churn and shows how well each band separated them.",
-            "Move a weight or threshold in health_model.yaml only when the back-test improves; every "
+            "Back-test the model once 6-12 months of history exist: score every account as it was 90 days "
+            "before each renewal or churn (csa score with an as-of date, on the data up to that day) and compare "
+            "the bands with what happened: churned and contracted accounts should sit in at risk or critical, "
+            "renewed ones in healthy.",
+            "Move a weight or threshold in health_model.yaml only when that comparison improves; every "
             "threshold's basis names the question that would replace it with your own number.",
             "Revisit the model at least once a year, and whenever pricing, plans or the product's value events change.",
         ],
@@ -509,7 +383,7 @@ def with_model(section: HealthSection, model: HealthModel) -> HealthSection:
             else Figure(
                 value=c.weight, unit="%", basis=[Basis(kind="input", ref=f"health_model.yaml categories[{i}]")]
             ),
-            formula=_formula(c),
+            formula=formula(c),
         )
         for i, c in enumerate(model.categories)
     ]
@@ -529,7 +403,7 @@ def with_model(section: HealthSection, model: HealthModel) -> HealthSection:
         )
         for plan in section.bands
     ]
-    signals = _signal_rows(model)
+    signals = signal_rows(model, section.segment_names)
     tail = section.summary[section.summary.find(TUNED) :] if TUNED in section.summary else ""
     summary = _headline(model, signals) + tail
     return section.model_copy(
@@ -538,9 +412,9 @@ def with_model(section: HealthSection, model: HealthModel) -> HealthSection:
             "model": model,
             "categories": categories,
             "signals": signals,
-            "calculation": _calculation(model),
-            "worked_example": _worked_example(model),
+            "calculation": calculation(model),
+            "worked_example": worked_example(model),
             "bands": bands,
-            "data_requirements": data_requirements(model),
+            "data_requirements": data_requirements(model, list(section.segment_names)),
         }
     )

@@ -1,14 +1,19 @@
 """Commercial signals of the health model: seat utilisation or MRR change, failed payments, renewal.
 
 Seat pricing watches seats held by active users; usage and flat pricing watch MRR change; card
-billing adds failed payments; annual or longer contracts add days to renewal.
+billing adds failed payments; annual or longer contracts add days to renewal, for the segments that
+sign them only.
 """
 
 from __future__ import annotations
 
 from cs_architect.design.context import DesignContext
+from cs_architect.design.contract_terms import contract_months
+from cs_architect.design.cs_team import join_names, scope
 from cs_architect.design.health_facts import HealthFacts
 from cs_architect.spec.health_model import BandScoring, LinearScoring, Signal, Step
+
+CONTRACT_MONTHS = 12  # a contract of a year or more has a renewal date worth working toward
 
 
 # --- commercial -----------------------------------------------------------------------------------
@@ -123,26 +128,45 @@ def _failed_payments_signal(ctx: DesignContext, card_plans: list[str]) -> Signal
 
 
 def _renewal_signal(ctx: DesignContext) -> Signal | None:
-    """Days to renewal, for annual or multi-year contracts only (monthly plans have no renewal date)."""
+    """Days to renewal, for the segments on contracts of 12 months or more only.
+
+    Month-to-month accounts renew at every charge and have no renewal date to work toward, so the
+    signal is scoped to the contract segments (their accounts alone carry a renewal_date); without
+    any, it is left out.
+    """
     pricing = ctx.project.pricing
     if pricing is None:
         return None
-    longest, i = max((pricing.contract(p), i) for i, p in enumerate(pricing.plans))
-    if longest < 12:
+    contracted = [p for p in ctx.segments if contract_months(ctx, p) >= CONTRACT_MONTHS]
+    if not contracted:
         return None
+    terms = sorted({contract_months(ctx, p) for p in contracted})
+    length = f"{terms[0]}" if len(terms) == 1 else f"{terms[0]} to {terms[-1]}"
     row = ctx.row("renewal_kickoff_red")
     good = float(row.median or 0)
-    path = ("plans", i, "contract_months") if pricing.plans[i].contract_months else ("contract_months",)
+    plans = [(i, pl) for i, pl in enumerate(pricing.plans) if pricing.contract(pl) >= CONTRACT_MONTHS]
+    basis = [
+        ctx.inp("pricing", ("plans", i, "contract_months") if pl.contract_months else ("contract_months",))
+        for i, pl in plans
+    ]
+    monthly = [p for p in ctx.segments if p not in contracted]
+    scoped = (
+        f" Only {join_names(p.name for p in contracted)} sign contracts; {join_names(p.name for p in monthly)} "
+        "run month to month and renew at every charge, so the signal does not apply to them."
+        if monthly
+        else ""
+    )
     return Signal(
         id="days_to_renewal",
         kind="days_to_renewal",
         name="Days to renewal",
         weight=20,
         scoring=LinearScoring(bad=0, good=good),
+        segments=scope(ctx, [p.id for p in contracted]),
         why=(
-            f"Contracts run {longest} months: the closer the renewal date, the less time is left to fix "
+            f"Contracts run {length} months: the closer the renewal date, the less time is left to fix "
             f"anything else, so it weighs on health from {good:g} days out (when a red account's renewal "
-            f"work should begin)."
+            f"work should begin).{scoped}"
         ),
-        basis=[ctx.inp("pricing", path), ctx.bench("renewal_kickoff_red")],
+        basis=[*dict.fromkeys(basis), ctx.bench("renewal_kickoff_red")],
     )

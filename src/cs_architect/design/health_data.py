@@ -7,10 +7,12 @@ the model's ``sources`` section, so a user sees what to export and what to call 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pydantic import Field
 
 from cs_architect.inputs.base import Strict
-from cs_architect.spec.health_model import HealthModel
+from cs_architect.spec.health_model import HealthModel, Signal
 
 # Contract columns each signal kind reads (documentation of the data requirements).
 KIND_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -38,6 +40,35 @@ KIND_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+def segment_shares(model: HealthModel, segment_ids: Sequence[str] = ()) -> dict[str, dict[str, float]]:
+    """Each signal's share of the health score (in points of 100) for the accounts of each segment it
+    applies to: signal id -> segment id -> share.
+
+    A signal scoped to other segments has no data for an account, so its weight is redistributed:
+    for segment k, a category counts only if one of its signals applies to k, and
+    ``share(s, k) = 100 × W_c / Σ W (categories that apply to k) × w_s / Σ w (signals of c that apply to k)``.
+    The shares of the signals that apply to one segment add up to 100. ``segment_ids`` are the
+    company's segments; segments named only by signals are added, and without any the key '' stands
+    for every account.
+    """
+    named = [s for c in model.categories for sig in c.signals for s in sig.segments]
+    keys = list(dict.fromkeys([*segment_ids, *named])) or [""]
+
+    def applies(sig: Signal, key: str) -> bool:
+        return not sig.segments or key in sig.segments
+
+    out: dict[str, dict[str, float]] = {sig.id: {} for _c, sig in model.signals()}
+    for key in keys:
+        live = [(c, [sig for sig in c.signals if applies(sig, key)]) for c in model.categories]
+        live = [(c, sigs) for c, sigs in live if sigs]
+        total = sum(c.weight for c, _ in live)
+        for c, sigs in live:
+            inside = sum(sig.weight for sig in sigs)
+            for sig in sigs:
+                out[sig.id][key] = 100 * c.weight / total * sig.weight / inside if total and inside else 0.0
+    return out
+
+
 class DataRequirement(Strict):
     table: str
     file: str
@@ -48,18 +79,15 @@ class DataRequirement(Strict):
     if_missing: str
 
 
-def data_requirements(model: HealthModel) -> list[DataRequirement]:
+def data_requirements(model: HealthModel, segment_ids: Sequence[str] = ()) -> list[DataRequirement]:
     """Tables the model reads, in contract order, with columns, signals and what happens if missing.
 
-    Coverage lost without a table = Σ over the signals that read it of their effective weight
-    (category weight x signal weight / the category's signal weights), in points of 100.
+    Coverage lost without a table = Σ over the signals that read it of their share of the score
+    (:func:`segment_shares`), in points of 100, for the segment that loses most.
     """
     sources = model.sources
-    effective = {
-        s.id: cat.weight * s.weight / sum(x.weight for x in cat.signals)
-        for cat in model.categories
-        for s in cat.signals
-    }
+    shares = segment_shares(model, segment_ids)
+    keys = sorted({k for by_segment in shares.values() for k in by_segment})
     by_table: dict[str, tuple[list[str], list[str]]] = {}
     for _cat, s in model.signals():
         for table, columns in KIND_COLUMNS[s.kind].items():
@@ -76,7 +104,8 @@ def data_requirements(model: HealthModel) -> list[DataRequirement]:
     for table in sorted(by_table, key=order.index):
         cols, sigs = by_table[table]
         src = getattr(sources, table)
-        loss = round(sum(effective[s] for s in sigs), 1) if table != "accounts" else 100.0
+        lost = [round(sum(shares[s].get(k, 0.0) for s in sigs), 1) for k in keys]
+        loss = round(max(lost, default=0.0), 1) if table != "accounts" else 100.0
         out.append(
             DataRequirement(
                 table=table,
@@ -89,7 +118,7 @@ def data_requirements(model: HealthModel) -> list[DataRequirement]:
                     "required: no score without it"
                     if table == "accounts"
                     else f"its {len(sigs)} signal{'s' if len(sigs) != 1 else ''} reported as missing and their "
-                    f"weight redistributed; coverage drops by {loss:g} points"
+                    f"weight redistributed; coverage drops by {'up to ' if len(set(lost)) > 1 else ''}{loss:g} points"
                 ),
             )
         )

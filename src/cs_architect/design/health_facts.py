@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from cs_architect.design.context import DesignContext, SegmentProfile, TouchModel
+from cs_architect.design.cs_team import scope
 from cs_architect.inputs.brief import Brief, ValueEvent
 from cs_architect.spec.basis import Basis
-from cs_architect.spec.health_model import LinearScoring, TenureScoring
+from cs_architect.spec.health_model import LinearScoring, Signal, TenureScoring
 from cs_architect.spec.operations import Milestone
 
 UsageCadence = Literal["daily", "weekly", "monthly"]
@@ -36,12 +37,12 @@ CADENCE_WINDOWS: dict[UsageCadence, dict[str, int]] = {
 DAILY_PACE = 0.5
 MIN_ROUTINE_COUNT = 3  # a value event expected this many times is a routine, not a one-off step
 WEEKLY_PACE = 1 / 7
-# Touch cadence (days) a CSM-covered tier should keep, and its business-review cadence.
+# Touch cadence (days) a CSM-covered tier should keep (business reviews follow the QBR section's cadence).
 TOUCH_CADENCE_DAYS: dict[TouchModel, int] = {"guided": 45, "high_touch": 30}
-QBR_CADENCE_DAYS: dict[TouchModel, int] = {"guided": 180, "high_touch": 90}
 # Touchpoint kinds (data contract values) that count as contact.
 HUMAN_TOUCHPOINTS = ["qbr", "meeting", "call", "training"]
 DIGITAL_TOUCHPOINTS = ["email", "in_app", "training"]
+RECURRING_WINDOW_DAYS = 30  # window of the value-event frequency signal
 PRIORITIES = ("urgent", "high", "normal", "low")
 
 
@@ -82,6 +83,20 @@ def unique(items: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+def tier_scope(ctx: DesignContext, profiles: Sequence[SegmentProfile]) -> list[str]:
+    """A signal's ``segments`` for these segments: their ids, or empty (all) when they are every segment."""
+    return scope(ctx, [p.id for p in profiles])
+
+
+def ids_per_tier(signals: Sequence[tuple[TouchModel, Signal]]) -> list[Signal]:
+    """The signals, with the tier appended to an id that several tiers' signals share
+    ('days_since_touchpoint_guided'), so ids stay unique and a lone signal keeps the plain id."""
+    counts: dict[str, int] = {}
+    for _tier, sig in signals:
+        counts[sig.id] = counts.get(sig.id, 0) + 1
+    return [sig if counts[sig.id] == 1 else sig.model_copy(update={"id": f"{sig.id}_{tier}"}) for tier, sig in signals]
+
+
 def touch_tiers(ctx: DesignContext) -> dict[TouchModel, list[SegmentProfile]]:
     """Segments grouped by touch model, in self-serve -> guided -> high-touch order."""
     out: dict[TouchModel, list[SegmentProfile]] = {}
@@ -106,6 +121,12 @@ def recurring_value_event(brief: Brief) -> tuple[float, int, ValueEvent] | None:
         if v.count >= MIN_ROUTINE_COUNT and v.target_day
     ]
     return max(paced, key=lambda x: (x[2].count, x[0], -x[1])) if paced else None
+
+
+def recurring_value_events(brief: Brief) -> list[tuple[int, ValueEvent]]:
+    """Value events that recur (expected at least :data:`MIN_ROUTINE_COUNT` times), with their index in
+    brief.value_events; one-off steps ('first source connected', 'two teammates joined') are left out."""
+    return [(i, v) for i, v in enumerate(brief.value_events) if v.count >= MIN_ROUTINE_COUNT]
 
 
 def usage_cadence(ctx: DesignContext) -> tuple[UsageCadence, str, list[Basis]]:

@@ -8,16 +8,28 @@ touch models) and every threshold carrying its basis. Support and commercial sig
 
 from __future__ import annotations
 
-from cs_architect.design.context import DesignContext
+from cs_architect.design.context import DesignContext, SegmentProfile, TouchModel
+from cs_architect.design.cs_team import TIER_NAMES, join_names
 from cs_architect.design.health_facts import (
     DIGITAL_TOUCHPOINTS,
     HUMAN_TOUCHPOINTS,
-    QBR_CADENCE_DAYS,
+    RECURRING_WINDOW_DAYS,
     TOUCH_CADENCE_DAYS,
     HealthFacts,
+    ids_per_tier,
+    recurring_value_events,
     tenure_scoring,
+    tier_scope,
     unique,
     weights_basis,
+)
+from cs_architect.design.qbr import (
+    FORMAT_NAMES,
+    LOGGED_AS_QBR,
+    review_cadence_basis,
+    review_cadence_days,
+    review_capacity_basis,
+    segment_review_format,
 )
 from cs_architect.spec.basis import Basis
 from cs_architect.spec.health_model import LinearScoring, Signal
@@ -36,10 +48,14 @@ def usage_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
         if usage_priced and usage_event
         else [ctx.inp("brief", ("value_events",)), ctx.inp("brief", ("key_features",))]
     )
+    # The engine divides by accounts.seats when it is filled, else by the account's users (users table):
+    # seats are what a seat-priced customer buys; otherwise the denominator is simply its people.
+    base = "purchased seats" if seat_priced else "the account's users"
     active_basis = ctx.assume(
         "active_user_ratio_thresholds",
-        "80% or more of seats active in the window scores 100; 30% or less scores 0 (linear between).",
-        "Practitioner health scorecards treat at least 80% of licensed users active as green and under 30-50% as red.",
+        f"80% or more of {base} active in the window scores 100; 30% or less scores 0 (linear between).",
+        "Practitioner health scorecards treat at least 80% of licensed users active as green and under 30-50% as "
+        "red; the same share of an account's people applies when nobody buys seats.",
         "What active share did your renewed accounts have in the quarter before renewal?",
     )
     trend_assumption = ctx.assume(
@@ -73,7 +89,8 @@ def usage_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
                 if seat_priced
                 else f"{company} is used {facts.cadence} and {priced_by[ctx.pricing_metric or '']}: an account "
                 f"whose people stop using it in a {w['active_window']}-day window stops getting value before its "
-                "bill shows it (accounts.seats holds the account's users)."
+                "bill shows it. The share is of the account's users: accounts.seats, when filled, must hold the "
+                "number of users (nothing is bought per seat); when empty, the active users in the users table count."
             ),
             basis=[*facts.cadence_basis, *facts.windows_basis, active_basis, weights_basis(ctx)],
         ),
@@ -176,34 +193,15 @@ def adoption_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
                 basis=[ctx.inp("brief", ("key_features",)), *good_basis, *facts.tenure_basis, weights_basis(ctx)],
             )
         )
-    good_count = sum(v.count for v in brief.value_events)
-    names = ", ".join(f"{v.name} ({v.event})" for v in brief.value_events)
-    signals.append(
-        Signal(
-            id="value_event_frequency",
-            kind="value_event_frequency",
-            name="Value events in the last 30 days",
-            weight=40,
-            params={"window_days": 30, "events": facts.value_events},
-            scoring=LinearScoring(bad=0, good=good_count),
-            why=(
-                f"Counts {names}. {good_count} in 30 days (each value event's own target count, reached again "
-                f"every month) scores 100: the customer keeps getting the value it bought."
-            ),
-            basis=[
-                ctx.inp("brief", ("value_events",)),
-                ctx.assume(
-                    "value_event_frequency_good",
-                    "A healthy account reaches each value event's target count again every 30 days.",
-                    "The brief's value-event counts define 'got value' once; repeating them monthly is the "
-                    "simplest steady-state reading.",
-                    "How many value events does a typical renewed account produce in a month?",
-                ),
-            ],
-        )
-    )
+    frequency = _value_event_frequency(ctx)
+    if frequency is not None:
+        signals.append(frequency)
     if facts.milestones:
-        ms = [{"event": m.verification.event, "count": m.verification.count, "day": m.day} for m in facts.milestones]
+        ms: list[dict[str, object]] = [
+            {"event": m.verification.event, "count": m.verification.count, "day": m.day}
+            | ({"segments": list(m.segments)} if m.segments else {})
+            for m in facts.milestones
+        ]
         text = "; ".join(f"{m.name} by day {m.day}" for m in facts.milestones)
         signals.append(
             Signal(
@@ -221,6 +219,62 @@ def adoption_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
             )
         )
     return signals
+
+
+def _value_event_frequency(ctx: DesignContext) -> Signal | None:
+    """Occurrences of the value events that recur, against the pace the brief expects of them.
+
+    The engine counts rows (each occurrence once, whatever its quantity), so one-off steps (a first
+    connection, a second teammate) would cap the count, and a billed usage event's quantity is not a
+    count of value; only value events expected :data:`~cs_architect.design.health_facts.MIN_ROUTINE_COUNT`
+    or more times count. good = Σ count × window ÷ target_day over them (each at the pace expected by
+    its target day, kept up in every window; count itself when no target day is given), rounded to whole
+    occurrences. None when no value event recurs.
+    """
+    brief = ctx.project.brief
+    recurring = recurring_value_events(brief)
+    if not recurring:
+        return None
+    window = RECURRING_WINDOW_DAYS
+    parts = []
+    basis: list[Basis] = []
+    good = 0.0
+    for i, v in recurring:
+        per_window = v.count * window / v.target_day if v.target_day else float(v.count)
+        good += per_window
+        pace = f"{v.count} by day {v.target_day}" if v.target_day else f"{v.count}, no target day"
+        parts.append(f"{v.name} ({v.event}: {pace}, so {per_window:.3g} per {window} days)")
+        basis += [ctx.inp("brief", ("value_events", i, "count"))]
+        if v.target_day:
+            basis.append(ctx.inp("brief", ("value_events", i, "target_day")))
+    good = float(max(1, round(good)))  # rows are whole occurrences
+    kept = {i for i, _v in recurring}
+    one_off = [v.name for i, v in enumerate(brief.value_events) if i not in kept]
+    left = f" One-off steps are left out ({'; '.join(one_off)}): they happen once per account." if one_off else ""
+    return Signal(
+        id="value_event_frequency",
+        kind="value_event_frequency",
+        name=f"Recurring value events in the last {window} days",
+        weight=40,
+        params={"window_days": window, "events": unique([v.event for _i, v in recurring])},
+        scoring=LinearScoring(bad=0, good=good),
+        why=(
+            f"Counts occurrences (rows, whatever their quantity) of the value events that recur: "
+            f"{'; '.join(parts)}. {good:g} in {window} days, the pace the brief expects during onboarding kept "
+            f"up every month, scores 100; none scores 0.{left}"
+        ),
+        basis=[
+            *basis,
+            ctx.assume(
+                "value_event_frequency_good",
+                f"A healthy account keeps producing its recurring value events at the pace the brief expects by "
+                f"their target days: count × {window} / target day in every {window}-day window.",
+                "The brief's value-event counts say what 'got value' looks like in onboarding; a routine that "
+                "slows after onboarding is the value fading.",
+                f"How many of these value events does a typical renewed account produce in {window} days?",
+            ),
+        ],
+    )
 
 
 # --- sentiment ------------------------------------------------------------------------------------
@@ -278,7 +332,11 @@ def sentiment_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
         ),
     ]
     if csm:
-        tiers = " and ".join(p.name for t in facts.csm_tiers for p in facts.tiers[t])
+        covered = [p for t in facts.csm_tiers for p in facts.tiers[t]]
+        others = [p for p in ctx.segments if p not in covered]
+        nobody = (
+            f" {join_names(p.name for p in others)} have no CSM, so no rating is asked for there." if others else ""
+        )
         signals.append(
             Signal(
                 id="csm_sentiment",
@@ -287,9 +345,11 @@ def sentiment_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
                 weight=30,
                 params={"scale_max": 5},
                 scoring=LinearScoring(bad=1, good=5),
+                segments=tier_scope(ctx, covered),
                 why=(
-                    f"CSMs covering {tiers} hear what data does not show (a reorganisation, a new COO); the "
-                    f"rating needs a reason and expires, so it cannot go stale."
+                    f"CSMs covering {join_names(p.name for p in covered)} hear what data does not show (a "
+                    f"reorganisation, a new COO); the rating needs a reason and expires, so it cannot go stale."
+                    f"{nobody}"
                 ),
                 basis=[*(ctx.segment_basis(p) for t in facts.csm_tiers for p in facts.tiers[t])],
             )
@@ -299,91 +359,130 @@ def sentiment_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
 
 # --- engagement -----------------------------------------------------------------------------------
 def engagement_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
-    """CSM touchpoints, business reviews and executive contact; digital touchpoints if no CSMs."""
+    """Per tier, scoped to its segments: digital touchpoints for self-serve accounts (no CSM meets
+    them); CSM touchpoints at the tier's cadence and business reviews at the QBR section's cadence for
+    guided and high-touch accounts; executive contact for high-touch accounts."""
+    signals: list[tuple[TouchModel, Signal]] = []
+    if "self_serve" in facts.tiers:
+        signals.append(("self_serve", _digital_touchpoints(ctx, facts)))
     touch_basis = ctx.assume(
         "touch_cadence_by_tier",
-        "Guided accounts get a CSM touchpoint at least every 45 days and a business review every 180; "
-        "high-touch accounts every 30 days and a quarterly (90-day) business review.",
-        "Pooled CSMs cannot meet every account monthly; named CSMs run quarterly business reviews.",
+        "Guided accounts get a CSM touchpoint at least every 45 days and high-touch accounts every 30 days; "
+        "business reviews follow the QBR section's cadence.",
+        "Pooled CSMs cannot meet every account monthly; named CSMs stay in monthly contact.",
         "What contact cadence does each CSM tier commit to?",
     )
-    main = facts.main_csm_tier()
-    if main is None:
-        return [
-            Signal(
-                id="days_since_touchpoint",
-                kind="days_since_touchpoint",
-                name="Days since last digital touchpoint",
-                weight=100,
-                params={"kinds": DIGITAL_TOUCHPOINTS},
-                scoring=LinearScoring(bad=90, good=30),
-                why=(
-                    "Every segment is self-serve, so no CSM meets accounts; engagement is kept minimal "
-                    "(5% of the score) and counts the customer's responses to email, in-app messages and "
-                    "webinars (record only touchpoints the customer engaged with)."
-                ),
-                basis=[
-                    *(ctx.segment_basis(p) for p in ctx.segments),
-                    ctx.assume(
-                        "digital_touchpoint_thresholds",
-                        "A digital touchpoint the customer engaged with in the last 30 days scores 100; none in 90 "
-                        "days scores 0.",
-                        "A monthly lifecycle programme gives every account a chance to respond each month.",
-                        "Which lifecycle emails and in-app messages do you send, and do you record responses?",
-                    ),
-                ],
-            )
-        ]
-    names = ", ".join(p.name for p in facts.tiers[main])
-    kinds = HUMAN_TOUCHPOINTS + (["email"] if "self_serve" in facts.tiers else [])
-    good = TOUCH_CADENCE_DAYS[main]
-    mixed = "; self-serve accounts are reached by email, so emails count too" if "self_serve" in facts.tiers else ""
-    signals = [
-        Signal(
-            id="days_since_touchpoint",
-            kind="days_since_touchpoint",
-            name="Days since last CSM touchpoint",
-            weight=40,
-            params={"kinds": kinds},
-            scoring=LinearScoring(bad=3 * good, good=good),
-            why=(
-                f"Cadence of the {main.replace('_', '-')} tier ({names}, most CSM-covered accounts): "
-                f"{good} days scores 100, {3 * good} scores 0{mixed}."
-            ),
-            basis=[touch_basis, *(ctx.segment_basis(p) for p in facts.tiers[main])],
-        ),
-        Signal(
-            id="qbr_cadence",
-            kind="qbr_cadence",
-            name="Business review on schedule",
-            weight=35,
-            params={"cadence_days": QBR_CADENCE_DAYS[main]},
-            scoring=LinearScoring(bad=0.5, good=1.0),
-            why=(
-                f"A business review every {QBR_CADENCE_DAYS[main]} days keeps the economic buyer "
-                f"seeing results; twice overdue scores 0."
-            ),
-            basis=[touch_basis],
-        ),
-    ]
+    for tier in facts.csm_tiers:
+        profiles = facts.tiers[tier]
+        signals.append((tier, _csm_touchpoints(ctx, tier, profiles, touch_basis)))
+        reviewed = [p for p in profiles if segment_review_format(ctx, p) in LOGGED_AS_QBR]
+        if reviewed:
+            signals.append((tier, _business_reviews(ctx, tier, reviewed)))
     if "high_touch" in facts.tiers:
-        buyers = ", ".join(unique([p.segment.economic_buyer for p in facts.tiers["high_touch"]]))
-        signals.append(
-            Signal(
-                id="executive_engagement",
-                kind="executive_engagement",
-                name="Executive touchpoints (180 days)",
-                weight=25,
-                params={"window_days": 180},
-                scoring=LinearScoring(bad=0, good=2),
-                why=(
-                    f"High-touch accounts renew on the say of the {buyers}: two executive touchpoints in six "
-                    f"months (one per quarterly review) scores 100, none scores 0."
-                ),
-                basis=[
-                    touch_basis,
-                    *(ctx.inp("personas", ("segments", p.index, "economic_buyer")) for p in facts.tiers["high_touch"]),
-                ],
-            )
-        )
-    return signals
+        signals.append(("high_touch", _executive_contact(ctx, facts.tiers["high_touch"], touch_basis)))
+    return ids_per_tier(signals)
+
+
+def _digital_touchpoints(ctx: DesignContext, facts: HealthFacts) -> Signal:
+    profiles = facts.tiers["self_serve"]
+    alone = facts.all_self_serve
+    who = (
+        "Every segment is self-serve, so no CSM meets accounts"
+        if alone
+        else f"{join_names(p.name for p in profiles)} are self-serve: no CSM meets them"
+    )
+    return Signal(
+        id="days_since_touchpoint",
+        kind="days_since_touchpoint",
+        name="Days since last digital touchpoint",
+        weight=100 if alone else 40,
+        params={"kinds": DIGITAL_TOUCHPOINTS},
+        scoring=LinearScoring(bad=90, good=30),
+        segments=tier_scope(ctx, profiles),
+        why=(
+            f"{who}; engagement counts the customer's responses to email, in-app messages and webinars "
+            "(record only touchpoints the customer engaged with)."
+        ),
+        basis=[
+            *(ctx.segment_basis(p) for p in profiles),
+            ctx.assume(
+                "digital_touchpoint_thresholds",
+                "A digital touchpoint the customer engaged with in the last 30 days scores 100; none in 90 days "
+                "scores 0.",
+                "A monthly lifecycle programme gives every account a chance to respond each month.",
+                "Which lifecycle emails and in-app messages do you send, and do you record responses?",
+            ),
+        ],
+    )
+
+
+def _csm_touchpoints(ctx: DesignContext, tier: TouchModel, profiles: list[SegmentProfile], basis: Basis) -> Signal:
+    good = TOUCH_CADENCE_DAYS[tier]
+    webinar = [p for p in profiles if segment_review_format(ctx, p) == "pooled_webinar"]
+    note = (
+        f"; attending the {FORMAT_NAMES['pooled_webinar'].lower()} of {join_names(p.name for p in webinar)} is "
+        "logged as a 'training' touchpoint and counts here"
+        if webinar
+        else ""
+    )
+    return Signal(
+        id="days_since_touchpoint",
+        kind="days_since_touchpoint",
+        name=f"Days since last CSM touchpoint ({TIER_NAMES[tier].lower()})",
+        weight=40,
+        params={"kinds": HUMAN_TOUCHPOINTS},
+        scoring=LinearScoring(bad=3 * good, good=good),
+        segments=tier_scope(ctx, profiles),
+        why=(
+            f"Cadence of the {TIER_NAMES[tier].lower()} tier ({join_names(p.name for p in profiles)}): a call, "
+            f"meeting, training or review within {good} days scores 100, none in {3 * good} scores 0{note}."
+        ),
+        basis=[basis, *(ctx.segment_basis(p) for p in profiles)],
+    )
+
+
+def _business_reviews(ctx: DesignContext, tier: TouchModel, profiles: list[SegmentProfile]) -> Signal:
+    # Within a tier the reviews logged as 'qbr' share one format (QBR for high touch, the one-to-one
+    # review for guided), so one cadence.
+    cadence = review_cadence_days(ctx, profiles[0])
+    fmt = FORMAT_NAMES[segment_review_format(ctx, profiles[0])]
+    capacity = [review_capacity_basis(ctx)] if tier == "guided" else []
+    return Signal(
+        id="qbr_cadence",
+        kind="qbr_cadence",
+        name=f"Business review on schedule ({TIER_NAMES[tier].lower()})",
+        weight=35,
+        params={"cadence_days": cadence},
+        scoring=LinearScoring(bad=0.5, good=1.0),
+        segments=tier_scope(ctx, profiles),
+        why=(
+            f"{fmt} for {join_names(p.name for p in profiles)} every {cadence} days, as in the QBR section (logged "
+            "as touchpoint kind 'qbr'): on time scores 100, twice overdue scores 0."
+        ),
+        basis=[review_cadence_basis(ctx), *capacity, *(ctx.segment_basis(p) for p in profiles)],
+    )
+
+
+def _executive_contact(ctx: DesignContext, profiles: list[SegmentProfile], basis: Basis) -> Signal:
+    buyers = ", ".join(unique([p.segment.economic_buyer for p in profiles]))
+    cadence = review_cadence_days(ctx, profiles[0])
+    window = 180
+    good = window // cadence
+    return Signal(
+        id="executive_engagement",
+        kind="executive_engagement",
+        name=f"Executive touchpoints ({window} days)",
+        weight=25,
+        params={"window_days": window},
+        scoring=LinearScoring(bad=0, good=good),
+        segments=tier_scope(ctx, profiles),
+        why=(
+            f"High-touch accounts renew on the say of the {buyers}: {good} executive touchpoints in {window} days "
+            f"(one per {cadence}-day business review) scores 100, none scores 0."
+        ),
+        basis=[
+            basis,
+            review_cadence_basis(ctx),
+            *(ctx.inp("personas", ("segments", p.index, "economic_buyer")) for p in profiles),
+        ],
+    )

@@ -1,20 +1,24 @@
 """Support signals of the health model: ticket load, first-response SLA attainment, ticket CSAT.
 
-The first-response targets are the support section's (:func:`cs_architect.design.support.tier_slas`)
-for the tier with the most accounts, converted once (:func:`calendar_hours`) to the clock hours the
-engine measures between a ticket's creation and its first response.
+First-response attainment is checked per support tier, each signal scoped to the tier's segments,
+against the support section's targets for that tier (:func:`cs_architect.design.support.tier_slas`),
+converted once (:func:`calendar_hours`) to the clock hours the engine measures between a ticket's
+creation and its first response. The conversion of business hours is an approximation: it ignores
+weekends and holidays.
 """
 
 from __future__ import annotations
 
 import re
 
-from cs_architect.design.context import DesignContext, TouchModel
+from cs_architect.design.context import DesignContext, SegmentProfile, TouchModel
 from cs_architect.design.cs_team import TIER_NAMES, join_names
 from cs_architect.design.health_facts import (
     TOUCH_ORDER,
     HealthFacts,
     benchmark_ratio,
+    ids_per_tier,
+    tier_scope,
 )
 from cs_architect.design.support import tier_slas
 from cs_architect.spec.basis import Basis, Figure
@@ -27,7 +31,7 @@ _OPENING = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*[-–]\s*(\d{1,2})(?::(\d{2}))?
 
 # --- support --------------------------------------------------------------------------------------
 def sla_tier(facts: HealthFacts) -> TouchModel:
-    """The touch tier whose SLA the first-response signal checks: the one with the most accounts."""
+    """The touch tier with the most expected accounts (ties: the higher-touch tier)."""
     return max(
         facts.tiers, key=lambda t: (sum(p.segment.expected_accounts for p in facts.tiers[t]), TOUCH_ORDER.index(t))
     )
@@ -55,13 +59,14 @@ def calendar_hours(ctx: DesignContext, first_response: Figure) -> tuple[float, l
 
     The one conversion between the support section's targets and the health model: minutes / 60 and
     hours as they are (clock time); business hours x 24 / support hours per business day, so a
-    business day (8 hours when the brief gives no opening times) is a calendar day. Weekends are not
-    added: a ticket raised on a Friday evening may count as a miss.
+    business day (8 hours when the brief gives no opening times) is a calendar day. It is an
+    approximation: the engine measures clock hours and knows no calendar, so weekends and holidays are
+    not added and a ticket raised on a Friday evening may count as a miss.
     """
     value, unit = first_response.value, first_response.unit
-    if unit == "minutes":
+    if unit.startswith("minute"):
         return round(value / 60, 2), []
-    if unit != "business hours":
+    if not unit.startswith("business hour"):  # '1 business hour' is singular
         return float(value), []
     day_hours, where = business_day_hours(ctx)
     factor = 24 / day_hours
@@ -72,9 +77,10 @@ def calendar_hours(ctx: DesignContext, first_response: Figure) -> tuple[float, l
             ctx.assume(
                 "sla_business_to_calendar_hours",
                 f"A business-hours SLA is checked in calendar hours at {factor:g} calendar hours per business "
-                f"hour ({DEFAULT_BUSINESS_DAY_HOURS} support hours make one calendar day).",
+                f"hour ({DEFAULT_BUSINESS_DAY_HOURS} support hours make one calendar day), an approximation that "
+                "ignores weekends and holidays.",
                 "The brief gives no support opening times, while the engine measures the clock time from a "
-                "ticket's creation to its first response.",
+                "ticket's creation to its first response and has no business calendar.",
                 "What are your support hours (e.g. 08:00-18:00 Mon-Fri), and can your help desk export "
                 "response times in business hours?",
             )
@@ -99,9 +105,39 @@ def _sla_text(ctx: DesignContext, tier: TouchModel) -> str:
     for sla in tier_slas(ctx, tier):
         clock, _ = calendar_hours(ctx, sla.first_response)
         given = sla.first_response.text()
-        shown = f"{clock:g} h on the clock" if sla.first_response.unit == "business hours" else ""
+        shown = f"about {clock:g} h on the clock" if sla.first_response.unit.startswith("business hour") else ""
         parts.append(f"{sla.priority} {given}" + (f" ({shown})" if shown else ""))
     return ", ".join(parts)
+
+
+def _sla_signal(ctx: DesignContext, tier: TouchModel, profiles: list[SegmentProfile], attainment: Basis) -> Signal:
+    """First-response attainment against one tier's targets, for that tier's segments only."""
+    hours, sla_basis = sla_hours(ctx, tier)
+    # Support that never closes makes business hours clock hours: nothing to approximate then.
+    business = business_day_hours(ctx)[0] < 24 and any(
+        s.first_response.unit.startswith("business hour") for s in tier_slas(ctx, tier)
+    )
+    approx = (
+        " Business hours are converted to clock hours at the support day's length, an approximation that "
+        "ignores weekends and holidays (the engine measures clock time)."
+        if business
+        else ""
+    )
+    return Signal(
+        id="first_response_sla",
+        kind="first_response_sla",
+        name=f"First responses within SLA, {TIER_NAMES[tier].lower()} (90 days)",
+        weight=30,
+        params={"window_days": 90, "sla_hours": hours},
+        scoring=LinearScoring(bad=0.6, good=0.95),
+        segments=tier_scope(ctx, profiles),
+        why=(
+            f"Checks the {TIER_NAMES[tier].lower()} tier's first-response targets from the support section "
+            f"({_sla_text(ctx, tier)}) for {join_names(p.name for p in profiles)}; slow answers to urgent problems "
+            f"are remembered at renewal.{approx}"
+        ),
+        basis=[*sla_basis, attainment],
+    )
 
 
 def support_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
@@ -159,33 +195,14 @@ def support_signals(ctx: DesignContext, facts: HealthFacts) -> list[Signal]:
                 ],
             )
         )
-    tier = sla_tier(facts)
-    hours, sla_basis = sla_hours(ctx, tier)
-    names = join_names(p.name for p in facts.tiers[tier])
-    signals.append(
-        Signal(
-            id="first_response_sla",
-            kind="first_response_sla",
-            name="First responses within SLA (90 days)",
-            weight=30,
-            params={"window_days": 90, "sla_hours": hours},
-            scoring=LinearScoring(bad=0.6, good=0.95),
-            why=(
-                f"Checks the {TIER_NAMES[tier].lower()} tier's first-response targets from the support section "
-                f"({_sla_text(ctx, tier)}), the tier of {names}, which has the most accounts; slow answers to "
-                "urgent problems are remembered at renewal."
-            ),
-            basis=[
-                *sla_basis,
-                ctx.assume(
-                    "sla_attainment_thresholds",
-                    "95% of first responses within SLA scores 100; 60% scores 0.",
-                    "Support teams commonly target 90-95% SLA attainment; below 60% most customers have seen a miss.",
-                    "What SLA attainment does your support team reach today?",
-                ),
-            ],
-        )
+    attainment = ctx.assume(
+        "sla_attainment_thresholds",
+        "95% of first responses within SLA scores 100; 60% scores 0.",
+        "Support teams commonly target 90-95% SLA attainment; below 60% most customers have seen a miss.",
+        "What SLA attainment does your support team reach today?",
     )
+    per_tier = [(tier, _sla_signal(ctx, tier, profiles, attainment)) for tier, profiles in facts.tiers.items()]
+    signals += ids_per_tier(per_tier)
     csat = ctx.row("csat_b2b_support")
     good = benchmark_ratio(csat.median, csat.unit)
     signals.append(

@@ -8,7 +8,8 @@ owns each segment's accounts at each stage.
 Rules: the entry path (sales handoff or self-serve sign-up) and onboarding lead follow the sales
 motion and touch model (:mod:`~cs_architect.design.motions`); days follow the handoff's
 ``within_days``, the activation event's target day (or the time-to-value benchmark of the segment's
-ACV band), the onboarding milestones, and the renewal kickoff benchmark of the ACV band.
+ACV band), the onboarding milestones, and the start of the segment's renewal track (the same day the
+renewal section gives).
 """
 
 from __future__ import annotations
@@ -88,14 +89,21 @@ def _names(names: list[str]) -> str:
     return join_names(names)
 
 
-def _group(names: list[str], total: int, *, first: bool = False) -> str:
-    """A group of segments in a sentence: by name, or 'every segment' when it holds them all (named
-    the first time, so the summary still says which segments there are)."""
+def _in(names: list[str]) -> str:
+    """'in A', 'in A and in B': one 'in' per segment, so names with their own 'and' stay apart."""
+    return join_names(f"in {n}" for n in names)
+
+
+def _accounts(names: list[str], total: int, *, first: bool = False) -> str:
+    """The subject of a sentence about a group of segments, always plural so the verb agrees whatever
+    the segment names are ('accounts in 3PL fulfilment centres arrive'): the segments by name, or
+    'every segment' when the group holds them all (named the first time, so the summary still says
+    which segments there are)."""
     if len(names) < total or total == 1:
-        return join_names(names)
+        return f"Accounts {_in(names)}"
     if first:
-        return f"{'Both' if total == 2 else f'All {total}'} segments ({_names(names)})"
-    return "Every segment"
+        return f"Accounts in {'both' if total == 2 else f'all {total}'} segments ({_names(names)})"
+    return "Accounts in every segment"
 
 
 def _summary(ctx: DesignContext, tls: list[Timeline]) -> str:
@@ -114,15 +122,9 @@ def _summary(ctx: DesignContext, tls: list[Timeline]) -> str:
             monthly.append(tl.profile.name)
         else:
             renew.setdefault(tl.renewal.value, []).append(tl.profile.name)
-
-    def verb(names: list[str], one: str, many: str) -> str:
-        return one if len(names) == 1 else many
-
     parts = [
-        " ".join(
-            f"{_group(n, total, first=True)} {verb(n, 'arrives', 'arrive')} through {how}." for how, n in arrive.items()
-        ),
-        " ".join(f"{_group(n, total)} should reach '{act}' by day {day:g}." for day, n in sorted(activate.items())),
+        " ".join(f"{_accounts(n, total, first=True)} arrive through {how}." for how, n in arrive.items()),
+        " ".join(f"{_accounts(n, total)} should reach '{act}' by day {day:g}." for day, n in sorted(activate.items())),
     ]
     renewal = []
     if len(renew) == 1 and not monthly:
@@ -130,12 +132,14 @@ def _summary(ctx: DesignContext, tls: list[Timeline]) -> str:
     elif renew:
         renewal.append(
             "Renewal work starts "
-            + "; ".join(f"{days:g} days before the renewal date for {join_names(n)}" for days, n in renew.items())
+            + "; ".join(
+                f"{days:g} days before the renewal date for accounts {_in(n)}"
+                for days, n in sorted(renew.items(), reverse=True)
+            )
             + "."
         )
     if monthly:
-        runs = "runs" if len(monthly) in (1, total) else "run"
-        renewal.append(f"{_group(monthly, total)} {runs} month to month: every monthly charge is a renewal.")
+        renewal.append(f"{_accounts(monthly, total)} run month to month: every monthly charge is a renewal.")
     return f"{ctx.project.brief.company}: " + " ".join([*parts, *renewal])
 
 

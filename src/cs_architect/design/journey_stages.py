@@ -8,8 +8,9 @@ and risk indicators that name the company's own value events, features, plans an
 - onboarding: kickoff or first session to the activation value event by its target day;
 - activation: the activation event to the last onboarding milestone; unused key features;
 - expansion: the offer follows the pricing metric (seats, usage, add-ons); champion loss;
-- renewal: 90 or 120 days out; card or invoice by the segment's plans; the renewal uplift. Month-to-month
-  segments renew at every monthly charge instead (cancellation, downgrade and failed charges are the risks).
+- renewal: from the start of the segment's renewal track (the renewal section's days); card or invoice
+  by the segment's plans; the renewal uplift. Month-to-month segments renew at every monthly charge
+  instead (cancellation, downgrade and failed charges are the risks).
 """
 
 from __future__ import annotations
@@ -350,7 +351,7 @@ def expansion_stage(ctx: DesignContext, tls: Sequence[Timeline]) -> JourneyStage
 
 
 def renewal_stage(ctx: DesignContext, tls: Sequence[Timeline]) -> JourneyStage:
-    """Renewal: from the renewal kickoff (90 or 120 days out) to the renewal date; payment by plan."""
+    """Renewal: from the start of the segment's renewal track to the renewal date; payment by plan."""
     pricing = ctx.project.pricing
     policy = pricing.discount_policy if pricing else None
     pct = policy.renewal_uplift_pct if policy else None

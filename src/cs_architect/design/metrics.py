@@ -20,6 +20,7 @@ from cs_architect.design.cs_team import CS_OPS, HEAD_OF_CS, SUPPORT_LEAD
 from cs_architect.design.expansion import ExpansionSection
 from cs_architect.design.feedback import CSAT_DEFINITION, NPS_DEFINITION, nps_targets
 from cs_architect.design.figures import BenchField, acv_row, blend, figure, row_figure
+from cs_architect.design.time_to_value import activation_target, ttv_benchmark, ttv_benchmark_row
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.basis import Basis, Figure
 
@@ -203,9 +204,9 @@ def _revenue_churn(ctx: DesignContext, grr: Metric) -> Metric:
 def _logo_churn(ctx: DesignContext) -> Metric:
     targets = []
     for p in ctx.segments:
-        row_id = acv_row(ctx, "logo_churn_", p.acv)
-        if row_id is None:
-            continue
+        # The segment's ACV band, as for NRR and GRR, so one segment is never smb for one metric and
+        # mid-market for another.
+        row_id = f"logo_churn_{p.band}"
         targets.append(
             MetricTarget(
                 segment=p.id,
@@ -251,42 +252,22 @@ def _in_days(fig: Figure) -> float:
 def _ttv(ctx: DesignContext) -> Metric:
     brief = ctx.project.brief
     activation = brief.activation_event
-    idx = brief.value_events.index(activation)
     targets = []
     reference: dict[str, Figure] = {}
     typical: dict[str, Figure] = {}
     for p in ctx.segments:
-        stretch_field: BenchField
-        target_field: BenchField
-        if p.touch == "self_serve":
-            row_id, stretch_field, target_field = "ttv_plg_days", "top_quartile", "median"
-        else:
-            row_id, stretch_field, target_field = f"ttfv_{p.band}_days", "low", "high"
+        # The onboarding section's target and benchmark for the segment, so the two sections agree.
+        row_id = ttv_benchmark_row(ctx, p)
+        stretch_field: BenchField = "top_quartile" if row_id == "ttv_plg_days" else "low"
         stretch = _days_or_hours(row_figure(ctx, row_id, stretch_field))
-        reference.setdefault(
-            row_id,
-            row_figure(
-                ctx,
-                row_id,
-                target_field,
-                f"typical for {p.band.replace('_', '-')}" if p.touch != "self_serve" else "product-led median",
-            ),
-        )
-        typical[p.id] = reference[row_id]
-        if activation.target_day is not None:
-            target = Figure(
-                value=activation.target_day, unit="days", basis=[ctx.inp("brief", ("value_events", idx, "target_day"))]
-            )
-        else:
-            target = _with_segment(ctx, row_figure(ctx, row_id, target_field), p)
+        typical[p.id] = reference.setdefault(row_id, ttv_benchmark(ctx, p))
+        target = activation_target(ctx, p)
         targets.append(
             MetricTarget(
                 segment=p.id,
                 segment_name=p.name,
                 target=target,
-                stretch=stretch
-                if (stretch.value / 24 if stretch.unit.startswith("hour") else stretch.value) < target.value
-                else None,
+                stretch=stretch if _in_days(stretch) < target.value else None,
             )
         )
     note = ""

@@ -11,15 +11,19 @@ Rules (each reads the inputs named in brackets):
   missing day is the time-to-value target (:func:`cs_architect.design.time_to_value.reference_ttv`);
   another missing day is placed evenly between its known neighbours (brief order), or one
   time-to-value period after the last one. Each missing day is an assumption with an open question.
-- **Count and order**: setups first, then value milestones by day; 3-5 in all. The activation
-  milestone always stays; extra value events beyond five are left out (and reported); a short list
-  is filled with the first use of a key feature no value event covers. Days strictly increase (a
-  clash moves the later milestone, stated as an assumption).
+- **Count and order**: 3-5 milestones apply to each segment (a setup milestone applies to the
+  segments of its motion only, so the list as a whole may hold one more). The brief's value events
+  come first: the activation milestone always stays, the earliest others fill the segment's five
+  places, and value events beyond five are left out (and reported). The setup milestone takes a
+  place only when one is left (stated as an assumption when it is not); a short list is filled with
+  the first use of a key feature no value event covers. Setups come first, then value milestones by
+  day; days strictly increase (a clash moves the later milestone, stated as an assumption).
 - **Owner, automation, fallback** [motion, touch, handoff owner, champions, features]: automated
-  segments get an in-app checklist item and a lifecycle email halfway to the target day, with a
-  pooled CSM's personal email as fallback; kickoff-led segments get a CRM task for the CSM halfway,
-  and the CSM's call with the champion as fallback, escalated to the executive sponsor (named CSM)
-  or the Head of Customer Success (pooled CSM).
+  segments get an in-app checklist item and a lifecycle email halfway to the target day; when a
+  milestone is missed, the Digital CS programme's automated follow-up reaches self-serve accounts
+  and a pooled CSM's personal email guided ones. Kickoff-led segments get a CRM task for the CSM
+  halfway, and the CSM's call with the champion as fallback, escalated to the executive sponsor
+  (named CSM) or the Head of Customer Success (pooled CSM).
 """
 
 from __future__ import annotations
@@ -32,7 +36,9 @@ from typing import Literal
 from cs_architect.design.context import DesignContext, SegmentProfile
 from cs_architect.design.cs_team import HEAD_OF_CS, distinct_titles, join_names, seller_title
 from cs_architect.design.motions import (
+    DIGITAL_CS,
     NAMED_CSM,
+    POOLED_CSM,
     Motion,
     csm_role,
     kickoff_day,
@@ -324,6 +330,17 @@ def _per_group(groups: dict[Motion, list[SegmentProfile]], text: dict[Motion, st
     return " ".join(f"{MOTION_LABELS[motion]}: {text[motion]}" for motion in groups)
 
 
+def _automated_fallback(profiles: list[SegmentProfile], digital: str, pooled: str) -> str:
+    """The fallback of automated onboarding by tier: self-serve accounts have no CSM, so the Digital CS
+    programme's automation follows up; guided accounts have a pooled CSM who writes personally."""
+    tiers = {p.touch for p in profiles}
+    if "guided" not in tiers and "high_touch" not in tiers:
+        return digital
+    if "self_serve" not in tiers:
+        return pooled
+    return f"Self-serve accounts: {digital} Guided accounts: {pooled}"
+
+
 def _owner(ctx: DesignContext, profiles: list[SegmentProfile]) -> str:
     return " / ".join(dict.fromkeys(onboarding_lead(ctx, p) for p in profiles))
 
@@ -355,7 +372,12 @@ def _write(ctx: DesignContext, d: _Draft, earlier: Sequence[_Draft], next_names:
             f"Welcome email and in-app setup checklist{upcoming} at sign-up; a lifecycle email "
             f"on day {d.day + 1} if there is no activity yet."
         )
-        fallback = "A pooled CSM emails the person who signed up, offering a short setup call."
+        fallback = _automated_fallback(
+            groups["automated"],
+            f"The {DIGITAL_CS}'s automated follow-up emails the person who signed up a setup guide and an "
+            "office-hours invitation.",
+            f"The {POOLED_CSM} emails the person who signed up, offering a short setup call.",
+        )
     elif d.kind == "kickoff":
         automation = (
             f"When the handoff owner ({seller}) closes the handoff, the champion gets a kickoff booking link and "
@@ -372,7 +394,13 @@ def _write(ctx: DesignContext, d: _Draft, earlier: Sequence[_Draft], next_names:
             texts["automated"] = (
                 f"In-app checklist item from day {prev['automated']}; lifecycle email with {guide} on day "
                 f"{nudge['automated']} if not reached yet; in-app confirmation and {reached} when reached.",
-                f"A pooled CSM emails the account admin personally with {guide} and an office-hours invitation.",
+                _automated_fallback(
+                    groups["automated"],
+                    f"The {DIGITAL_CS}'s automated follow-up emails the account admin {guide} and an office-hours "
+                    "invitation.",
+                    f"The {POOLED_CSM} emails the account admin personally with {guide} and an office-hours "
+                    "invitation.",
+                ),
             )
         if kick:
             texts["kickoff_led"] = (
@@ -400,16 +428,22 @@ def _write(ctx: DesignContext, d: _Draft, earlier: Sequence[_Draft], next_names:
 
 # --- the step -----------------------------------------------------------------------------------
 def build_milestones(ctx: DesignContext) -> tuple[list[Milestone], list[str]]:
-    """The 3-5 onboarding milestones in day order, and the names of value events left out.
+    """The onboarding milestones in day order (3-5 per segment), and the names of value events left out.
 
-    Setup milestone(s) by motion, the brief's value events (activation always kept), and first use
-    of a key feature only when fewer than 3 would result. Days strictly increase.
+    The brief's value events first (activation always kept, then the earliest, up to five), then the
+    setup milestone of each segment's motion when a place is left, and first use of a key feature
+    only when a segment would have fewer than 3. Days strictly increase.
     """
     ttv = reference_ttv(ctx)
-    setups = _setup_drafts(ctx)
-    anchor = max((d.day or 0 for d in setups), default=0)
-    values, left_out = _select(_value_drafts(ctx, anchor, ttv), MAX_MILESTONES - len(setups))
-    need = MIN_MILESTONES - len(setups) - len(values)
+    kickoff_led = any(segment_motion(ctx.motion, p.touch) == "kickoff_led" for p in ctx.segments)
+    # Value days missing from the brief are placed after setup, which ends on the kickoff day at the latest.
+    anchor = int(kickoff_day(ctx).value) if kickoff_led else 0
+    values, left_out = _select(_value_drafts(ctx, anchor, ttv), MAX_MILESTONES)
+    # Every segment has exactly one setup milestone (its motion's), so one place per segment is enough.
+    setups = _setup_drafts(ctx) if len(values) < MAX_MILESTONES else []
+    if not setups:
+        _setup_left_out(ctx, len(values))
+    need = MIN_MILESTONES - len(values) - (1 if setups else 0)
     if need > 0:
         used = {v.event for v in ctx.project.brief.value_events}
         values += _filler_drafts(ctx, used, need, max(d.day or 0 for d in values), ttv)
@@ -419,3 +453,15 @@ def build_milestones(ctx: DesignContext) -> tuple[list[Milestone], list[str]]:
         next_names = [n.name for n in ordered[i + 1 :] if n.kind not in ("setup", "kickoff")]
         milestones.append(_write(ctx, d, ordered[:i], next_names))
     return milestones, [d.name for d in left_out]
+
+
+def _setup_left_out(ctx: DesignContext, values: int) -> None:
+    """State why no setup milestone is listed: the value events fill every segment's places."""
+    ctx.assume(
+        "setup_not_a_milestone",
+        f"Setup (the first session or the kickoff) is not an onboarding milestone: the brief's {values} value "
+        f"events fill the {MAX_MILESTONES} milestones each segment has room for.",
+        "The company's own value events say more about value than an added setup step; the first session and "
+        "the kickoff stay in the journey's touchpoints.",
+        "Should a value event give way to a setup milestone (first session or kickoff)?",
+    )

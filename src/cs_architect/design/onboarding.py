@@ -117,14 +117,17 @@ class OnboardingFlow(Strict):
 
 class OnboardingSection(Strict):
     summary: str
-    milestones: list[Milestone] = Field(min_length=MIN_MILESTONES, max_length=MAX_MILESTONES)
+    milestones: list[Milestone] = Field(
+        min_length=MIN_MILESTONES,
+        description=f"{MIN_MILESTONES}-{MAX_MILESTONES} apply to each segment (setup milestones are segment-scoped)",
+    )
     activation_milestone: str = Field(description="id of the milestone that defines activation (TTV)")
     ttv_target: Figure = Field(description="days from start to the activation milestone")
     motions: list[SegmentOnboarding]
     handoff: HandoffChecklist
     flow: OnboardingFlow
     not_milestones: list[str] = Field(
-        default_factory=list, description="value events left out because at most 5 milestones fit"
+        default_factory=list, description="value events left out because at most 5 milestones fit a segment"
     )
 
     def label(self, segments: list[str]) -> str:
@@ -251,9 +254,15 @@ def _motion(ctx: DesignContext, p: SegmentProfile, milestones: list[Milestone]) 
     last = mine[-1].day if mine else int(ttv.value)
     act = ctx.project.brief.activation_event
     if motion == "automated":
+        # Self-serve accounts have no CSM: the Digital CS programme's automation follows up on a miss.
+        rescue = (
+            f"the {DIGITAL_CS}'s automated follow-up emails step in"
+            if p.touch == "self_serve"
+            else f"the {POOLED_CSM} steps in"
+        )
         description = (
             f"Automated: sign-up, in-app checklist and lifecycle emails to '{act.name}' by day "
-            f"{ttv.value:g}; a pooled CSM steps in when a milestone is missed; onboarded by day {last}."
+            f"{ttv.value:g}; {rescue} when a milestone is missed; onboarded by day {last}."
         )
     else:
         csm = csm_role(p.touch)

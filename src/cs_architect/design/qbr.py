@@ -34,7 +34,7 @@ from cs_architect.design.cs_team import (
     seller_title,
 )
 from cs_architect.design.figures import row_figure
-from cs_architect.design.support import SupportSection
+from cs_architect.design.support import SupportSection, segment_coverage
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.basis import Basis, Figure
 
@@ -63,6 +63,16 @@ CADENCE_DAYS: dict[ReviewFormat, int] = {
     "pooled_webinar": 90,
     "automated_report": 90,
 }
+FORMAT_RULES: dict[ReviewFormat, str] = {
+    "qbr": "high-touch accounts meet quarterly with executives on both sides",
+    "business_review": "guided accounts get a one-to-one review twice a year",
+    "pooled_webinar": "guided accounts whose CSM's book is too large for one-to-one reviews join a quarterly "
+    "pooled webinar",
+    "automated_report": "self-serve accounts get a quarterly automated value report",
+}
+# Formats recorded as touchpoint kind 'qbr' (what the qbr_cadence signal counts); webinars are logged
+# as 'training' and value reports as 'email'.
+LOGGED_AS_QBR: tuple[ReviewFormat, ...] = ("qbr", "business_review")
 REVIEWS_PER_CSM_YEAR = 130  # about 3 a week over 44 working weeks
 # The review doubles as the renewal review inside the renewal section's kickoff window for its tier.
 RENEWAL_WINDOW_ROW: dict[ReviewFormat, str] = {
@@ -112,16 +122,53 @@ class QbrSection(Strict):
         return next((c for c in self.cadences if segment_id in c.segments), None)
 
 
-def review_format(profile: SegmentProfile, support: SupportSection) -> ReviewFormat:
-    """The review format of a segment, from its support tier and its CSMs' book size."""
-    if profile.touch == "high_touch":
+def _format_for_book(touch: TouchModel, book: float) -> ReviewFormat:
+    if touch == "high_touch":
         return "qbr"
-    if profile.touch == "self_serve":
+    if touch == "self_serve":
         return "automated_report"
-    coverage = support.coverage_of(profile.id)
-    book = coverage.accounts_per_csm.value if coverage else 0
     per_year = 365 // CADENCE_DAYS["business_review"]
     return "business_review" if book * per_year <= REVIEWS_PER_CSM_YEAR else "pooled_webinar"
+
+
+def review_format(profile: SegmentProfile, support: SupportSection) -> ReviewFormat:
+    """The review format of a segment, from its support tier and its CSMs' book size."""
+    coverage = support.coverage_of(profile.id)
+    return _format_for_book(profile.touch, coverage.accounts_per_csm.value if coverage else 0)
+
+
+def segment_review_format(ctx: DesignContext, profile: SegmentProfile) -> ReviewFormat:
+    """The same format as :func:`review_format`, from the inputs alone (the support rules' book size,
+    :func:`~cs_architect.design.support.segment_coverage`), for steps that run before support."""
+    book = segment_coverage(ctx, profile).accounts_per_csm.value if profile.touch == "guided" else 0
+    return _format_for_book(profile.touch, book)
+
+
+def review_cadence_days(ctx: DesignContext, profile: SegmentProfile) -> int:
+    """Days between a segment's business reviews (the QBR section's cadence for its format)."""
+    return CADENCE_DAYS[segment_review_format(ctx, profile)]
+
+
+def review_cadence_basis(ctx: DesignContext) -> Basis:
+    """The stated assumption behind the review cadences, worded from the formats the segments get."""
+    formats = {segment_review_format(ctx, p) for p in ctx.segments}
+    used = [f for f in FORMAT_RULES if f in formats]
+    return ctx.assume(
+        "review_cadence",
+        "; ".join(FORMAT_RULES[f] for f in used).capitalize() + ".",
+        "Common CS practice; there is no measured benchmark for business-review cadence.",
+        "How often do your largest customers want to review the relationship?",
+    )
+
+
+def review_capacity_basis(ctx: DesignContext) -> Basis:
+    """The stated assumption behind the guided format: how many reviews one CSM can run a year."""
+    return ctx.assume(
+        "review_capacity",
+        f"One CSM can prepare and run about {REVIEWS_PER_CSM_YEAR} business reviews a year (about 3 a week).",
+        "Each review takes about a day of preparation, meeting and follow-up.",
+        "How many reviews a week can a CSM run next to their other work?",
+    )
 
 
 def _unique(items: list[str]) -> list[str]:
@@ -201,7 +248,7 @@ def _cadences(
                 our_attendees=_our_attendees(ctx, fmt),
                 logged_as=(
                     "touchpoint kind 'qbr', with_executive true when an executive attends"
-                    if fmt in ("qbr", "business_review")
+                    if fmt in LOGGED_AS_QBR
                     else "touchpoint kind 'training' per attending account"
                     if fmt == "pooled_webinar"
                     else "touchpoint kind 'email' per account the report reaches"
@@ -384,37 +431,14 @@ def _preparation(ctx: DesignContext) -> tuple[list[PrepStep], list[Basis]]:
     return steps, basis
 
 
-FORMAT_RULES: dict[ReviewFormat, str] = {
-    "qbr": "high-touch accounts meet quarterly with executives on both sides",
-    "business_review": "guided accounts get a one-to-one review twice a year",
-    "pooled_webinar": "guided accounts whose CSM's book is too large for one-to-one reviews join a quarterly "
-    "pooled webinar",
-    "automated_report": "self-serve accounts get a quarterly automated value report",
-}
-
-
 def design_qbr(ctx: DesignContext, support: SupportSection) -> QbrSection:
     """Review cadence per tier, a company-specific agenda, and the preparation checklist."""
     formats = [review_format(p, support) for p in ctx.segments if support.tier_of(p.id) is not None]
     used = [f for f in FORMAT_RULES if f in formats]
-    cadence_basis = [
-        ctx.assume(
-            "review_cadence",
-            "; ".join(FORMAT_RULES[f] for f in used).capitalize() + ".",
-            "Common CS practice; there is no measured benchmark for business-review cadence.",
-            "How often do your largest customers want to review the relationship?",
-        )
-    ]
+    cadence_basis = [review_cadence_basis(ctx)]
     capacity: list[Basis] = []
     if any(s.touch == "guided" for s in ctx.segments):
-        capacity.append(
-            ctx.assume(
-                "review_capacity",
-                f"One CSM can prepare and run about {REVIEWS_PER_CSM_YEAR} business reviews a year (about 3 a week).",
-                "Each review takes about a day of preparation, meeting and follow-up.",
-                "How many reviews a week can a CSM run next to their other work?",
-            )
-        )
+        capacity.append(review_capacity_basis(ctx))
     cadences = _cadences(ctx, support, cadence_basis, capacity)
     by_segment = {p.id: review_format(p, support) for p in ctx.segments if support.tier_of(p.id) is not None}
     steps, prep_basis = _preparation(ctx)

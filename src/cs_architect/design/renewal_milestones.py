@@ -14,7 +14,13 @@ from __future__ import annotations
 from pydantic import Field
 
 from cs_architect.design.context import DesignContext, SegmentProfile, TouchModel
-from cs_architect.design.contract_terms import NOTICE_DAYS_ANNUAL, contract_months, notice_days, segment_plans
+from cs_architect.design.contract_terms import (
+    NOTICE_DAYS_ANNUAL,
+    contract_months,
+    notice_basis,
+    notice_days,
+    segment_plans,
+)
 from cs_architect.design.cs_team import (
     CSM_ROLE,
     HEAD_OF_CS,
@@ -29,7 +35,7 @@ from cs_architect.design.cs_team import (
 from cs_architect.design.figures import row_figure
 from cs_architect.design.guardrails import uplift_text
 from cs_architect.inputs.base import Strict
-from cs_architect.spec.basis import Figure
+from cs_architect.spec.basis import Basis, Figure
 from cs_architect.spec.operations import Condition, PricingGuardrails, RenewalMilestone
 
 # Days before the renewal date for a 30-day notice; the steps before the deadline move with the notice.
@@ -62,6 +68,39 @@ class RenewalTrack(Strict):
         """'High-touch: Regional chains (Business), 30-day notice'."""
         plans = f" ({', '.join(self.plans)})" if self.plans else ""
         return f"{self.name}: {', '.join(self.segment_names)}{plans}, {self.notice_days}-day notice"
+
+
+# --- when the work starts -----------------------------------------------------------------------------------
+def self_serve_notice_basis(ctx: DesignContext) -> Basis:
+    """The stated assumption behind the self-serve track's first step (recorded once)."""
+    return ctx.assume(
+        "self_serve_renewal_notice",
+        f"Self-serve contracts get an automated renewal notice {SELF_SERVE_DAYS[0]} days before the renewal date "
+        f"(for a {NOTICE_DAYS_ANNUAL}-day notice period; a longer notice moves it earlier by the difference).",
+        "A self-serve customer should see the renewal price a month before the notice deadline passes.",
+        "How far ahead do you tell self-serve customers about an upcoming renewal?",
+    )
+
+
+def renewal_start(ctx: DesignContext, profile: SegmentProfile) -> Figure:
+    """Days before the renewal date when a contracted segment's renewal work starts: the first milestone
+    of its track in :func:`renewal_tracks`.
+
+    High-touch: ``renewal_kickoff_enterprise`` (the internal review); guided: the kickoff
+    (:data:`MILESTONE_DAYS`, the ``renewal_kickoff_standard`` median); self-serve: the automated notice
+    (:data:`SELF_SERVE_DAYS`). A notice period longer than 30 days moves the start earlier by the
+    difference, as it moves every step before the notice deadline.
+    """
+    shift = notice_days(contract_months(ctx, profile)) - NOTICE_DAYS_ANNUAL
+    if profile.touch == "high_touch":
+        base = row_figure(ctx, "renewal_kickoff_enterprise", "median", "high-touch and enterprise accounts")
+    elif profile.touch == "guided":
+        base = Figure(value=MILESTONE_DAYS[0], unit="days", basis=[ctx.bench("renewal_kickoff_standard")])
+    else:
+        base = Figure(value=SELF_SERVE_DAYS[0], unit="days", basis=[self_serve_notice_basis(ctx)])
+    if not shift:
+        return base
+    return Figure(value=base.value + shift, unit="days", basis=[*base.basis, notice_basis(ctx)])
 
 
 # --- milestones ---------------------------------------------------------------------------------------------

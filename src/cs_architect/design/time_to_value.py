@@ -13,6 +13,7 @@ import math
 
 from cs_architect.benchmarks import Benchmark
 from cs_architect.design.context import DesignContext, SegmentProfile
+from cs_architect.design.figures import BenchField, row_figure
 from cs_architect.design.motions import segment_motion
 from cs_architect.spec.basis import Figure
 
@@ -55,10 +56,14 @@ def _start_word(row_id: str) -> str:
 
 
 def ttv_benchmark(ctx: DesignContext, profile: SegmentProfile) -> Figure:
-    """The benchmark time to first value for a segment, as a Figure citing its row."""
+    """The benchmark time to first value a segment's target is compared with, as published (one
+    formatting wherever it is shown): the upper end of the ACV band's range, else the published figure
+    (the product-led median). Targets derived from it are whole days (:func:`benchmark_days`)."""
     row_id = ttv_benchmark_row(ctx, profile)
     row = ctx.benchmarks[row_id]
-    return Figure(value=benchmark_days(row), unit="days", basis=[ctx.bench(row_id, _published(row))])
+    field: BenchField = "high" if row.high is not None else "median"
+    note = "product-led median" if row_id == "ttv_plg_days" else f"typical for {_kind_label(row)}, upper end"
+    return row_figure(ctx, row_id, field, note)
 
 
 def _benchmark_target(ctx: DesignContext, row_id: str) -> Figure:

@@ -13,8 +13,10 @@ Day windows sit on one timeline per segment (:func:`segment_timeline`):
   segment (an assumption; :func:`cs_architect.design.time_to_value.activation_target`);
 - onboarded: the segment's last onboarding milestone (the activation day when activation is the
   last one), the same day the onboarding section and diagram call "onboarded";
-- renewal: work starts ``renewal_kickoff_enterprise`` days before the renewal date for
-  enterprise-band accounts, ``renewal_kickoff_standard`` for the others.
+- renewal: work starts when the renewal section's track for the segment starts
+  (:func:`cs_architect.design.renewal_milestones.renewal_start`: ``renewal_kickoff_enterprise`` days
+  before the renewal date for high-touch accounts, the standard kickoff for guided ones, the automated
+  notice for self-serve ones, earlier by the extra days of a longer notice period).
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from cs_architect.design.motions import (
     onboarding_lead,
     segment_motion,
 )
+from cs_architect.design.renewal_milestones import renewal_start
 from cs_architect.design.time_to_value import activation_target
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.basis import Basis, Figure
@@ -140,11 +143,7 @@ def segment_timeline(ctx: DesignContext, profile: SegmentProfile, milestones: Se
     activation = activation_target(ctx, profile)
     later = [m for m in mine if m.day > activation.value]
     onboarded = Figure(value=later[-1].day, unit="days", basis=later[-1].basis) if later else activation
-    row = "renewal_kickoff_enterprise" if profile.band == "enterprise" else "renewal_kickoff_standard"
-    renewal_days = ctx.row(row).median
     term, term_basis = segment_term(ctx, profile)
-    if renewal_days is None:
-        raise ValueError(f"benchmark row '{row}' has no median")
     return Timeline(
         profile=profile,
         motion=segment_motion(ctx.motion, profile.touch),
@@ -154,7 +153,7 @@ def segment_timeline(ctx: DesignContext, profile: SegmentProfile, milestones: Se
         start=start,
         activation=activation,
         onboarded=onboarded,
-        renewal=Figure(value=renewal_days, unit="days", basis=[ctx.bench(row)]),
+        renewal=renewal_start(ctx, profile),
         milestones=mine,
         term=term,
         term_basis=tuple(term_basis),

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from cs_architect.inputs.base import Strict
 from cs_architect.spec.basis import Basis
 
 SCHEMA_VERSION: Literal[1] = 1
+MAX_MILESTONES_PER_SEGMENT = 5
 Ident = Field(pattern=r"^[a-z][a-z0-9_]*$")
 Op = Literal["<", "<=", ">", ">=", "==", "!="]
 RiskLevel = Literal["healthy", "at_risk", "critical"]
@@ -147,9 +148,28 @@ class Renewals(Strict):
 class Operations(Strict):
     schema_version: Literal[1] = SCHEMA_VERSION
     company: str
-    milestones: list[Milestone] = Field(min_length=3, max_length=5)
+    milestones: list[Milestone] = Field(
+        min_length=3,
+        description="onboarding milestones; at most 5 apply to any one segment (a milestone with segments "
+        "applies to those only)",
+    )
     early_warnings: list[EarlyWarning] = Field(min_length=8, max_length=10)
     interventions: list[Intervention]
     dunning: Dunning
     expansion_triggers: list[ExpansionTrigger]
     renewals: Renewals
+
+    @model_validator(mode="after")
+    def _milestones_per_segment(self) -> Operations:
+        # Counted per segment: unscoped milestones apply to every segment, scoped ones to theirs only.
+        shared = sum(1 for m in self.milestones if not m.segments)
+        named = sorted({s for m in self.milestones for s in m.segments})
+        counts = {s: shared + sum(1 for m in self.milestones if s in m.segments) for s in named}
+        counts.setdefault("", shared)  # segments no milestone names get the unscoped ones only
+        worst = max(counts, key=lambda s: counts[s])
+        if counts[worst] > MAX_MILESTONES_PER_SEGMENT:
+            who = f"segment '{worst}'" if worst else "every segment"
+            raise ValueError(
+                f"{counts[worst]} onboarding milestones apply to {who}; at most {MAX_MILESTONES_PER_SEGMENT} may"
+            )
+        return self
