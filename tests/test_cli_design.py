@@ -175,8 +175,11 @@ def test_render_keeps_the_users_spec_text(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert run("design", EXAMPLES / "shiftwise", "-o", out).returncode == 0
     hm = out / "health_model.yaml"
-    edited = hm.read_text().replace("weight: 40", "weight: 35  # usage matters less for us", 1).replace(
-        "weight: 5\n", "weight: 10\n", 1)
+    edited = (
+        hm.read_text()
+        .replace("weight: 40", "weight: 35  # usage matters less for us", 1)
+        .replace("weight: 5\n", "weight: 10\n", 1)
+    )
     hm.write_text(edited)
     assert run("render", out).returncode == 0
     assert hm.read_text() == edited  # comments and layout survive
