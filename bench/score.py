@@ -16,11 +16,11 @@ the three do the same work. Targets (issue 3): `csa score` within 1.5x of the SQ
 faster than pandas, peak memory under 2 GB at 50M events, cost linear in events.
 
     uv run python bench/score.py --quick          # 2k accounts / 1M events (about a minute)
-    uv run python bench/score.py                  # 10k / 10M and 100k / 50M (about 30 minutes)
+    uv run python bench/score.py                  # 10k / 10M and 100k / 50M (about 10 minutes)
     uv run python bench/score.py --sizes 10m --runs 5 --json results.json
 
 Data and runs live under ``--data-root`` (default /tmp/csa-bench); data is reused when its
-manifest matches (example, accounts, events, seed, end).
+manifest matches (example, accounts, events, seed, end, generator version).
 """
 
 from __future__ import annotations
@@ -148,10 +148,13 @@ class Dataset:
 
 def ensure_data(root: Path, inputs: Path, accounts: int, events: int, seed: int, end: str) -> Dataset:
     """``csa demo-data`` output for these arguments under ``root/data``, generated unless a
-    folder with a matching manifest is already there."""
+    folder with a matching manifest (same arguments, same generator version) is already there."""
+    from cs_architect.demo.generator import GENERATOR_VERSION
+
     path = root / "data" / f"{inputs.name}-a{accounts}-e{events}-s{seed}-{end}"
     manifest_file = path / "manifest.json"
-    want = {"accounts": accounts, "events_target": events, "seed": seed, "end": end}
+    want = {"accounts": accounts, "events_target": events, "seed": seed, "end": end,
+            "generator_version": GENERATOR_VERSION}  # fmt: skip
     generated = None
     manifest = json.loads(manifest_file.read_text()) if manifest_file.is_file() else None
     if manifest is None or any(manifest.get(k) != v for k, v in want.items()):
@@ -428,11 +431,11 @@ def report(results: list[SizeResult]) -> list[str]:
     for r in results:
         phases = ", ".join(f"{k} {v:.2f}" if k != "(SQL kB)" else f"{k} {v:.0f}" for k, v in r.phases.items())
         query = statistics.median(r.sql_query_s) if r.sql_query_s else None
-        scoring = r.phases.get("scoring query")
+        engine_query = r.phases.get("(run the SQL)")
         lines.append(f"  {r.size}: {phases}")
         lines.append(
-            f"  {r.size}: SQL query alone {_f(query, '.2f')} s -> engine scoring query / SQL query "
-            f"{_f(_ratio(scoring, query), '.2f')}x"
+            f"  {r.size}: DuckDB running the engine's query {_f(engine_query, '.2f')} s, the hand-written query "
+            f"{_f(query, '.2f')} s: {_f(_ratio(engine_query, query), '.2f')}x"
         )
     lines.append("")
     lines.append("agreement with the engine's snapshot (raw values, scores, bands):")
@@ -502,7 +505,9 @@ def main() -> None:
     parser.add_argument("--end", default="2026-06-30", help="demo-data --end (fixed, so the data is reproducible)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data-root", type=Path, default=Path(tempfile.gettempdir()) / "csa-bench")
-    parser.add_argument("--runs", type=int, default=3, help="timed runs of csa score and of the SQL (median)")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="timed runs of csa score and of the SQL (the best is shown)"
+    )
     parser.add_argument("--no-warmup", dest="warmup", action="store_false", help="skip the untimed first run")
     parser.add_argument("--no-pandas", dest="pandas", action="store_false", help="skip the pandas baseline")
     parser.add_argument("--pandas-timeout", type=float, default=900.0, help="seconds (default 900)")

@@ -70,6 +70,23 @@ def test_pandas_agrees_with_the_engine(company: tuple[Path, Path], tmp_path: Pat
     assert agreement.ok, agreement.describe()
 
 
+def test_baselines_follow_a_segment_scoped_milestone(company: tuple[Path, Path], tmp_path: Path) -> None:
+    """A milestone for one segment is never due for the others (not in the compiled model yet)."""
+    out, data = company
+    text = (out / "health_model.yaml").read_text(encoding="utf-8")
+    first = "      - event: rota.published\n        count: 1\n        day: 14\n"
+    assert first in text
+    variant = tmp_path / "out"
+    variant.mkdir()
+    (variant / "health_model.yaml").write_text(text.replace(first, first + "        segments: [regional]\n", 1))
+    score_accounts(load_health_model(variant), data_dir=data, as_of=AS_OF, out_dir=variant)
+    for name, run in (("sql", run_handwritten), ("pandas", run_pandas)):
+        result = tmp_path / f"{name}.parquet"
+        run(variant / "health_model.yaml", data, AS_OF, result)
+        agreement = compare(variant / "results.duckdb", AS_OF, result)
+        assert agreement.ok, f"{name}: {agreement.describe()}"
+
+
 def test_comparison_notices_a_wrong_value(company: tuple[Path, Path], tmp_path: Path) -> None:
     out, data = company
     result = tmp_path / "sql.parquet"

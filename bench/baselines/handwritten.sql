@@ -12,6 +12,9 @@ as-of date at 00:00; rows at or after `end` do not exist for the snapshot.
 Output: one row per account x signal with the raw value, signal score, effective weight and
 points, the category score and the account's health score, band and coverage.
 -#}
+{%- macro due(m) -%}
+(b.age_days >= {{ m.day }}{% if m.get("segments") %} AND coalesce(b.segment IN {{ m.segments | inlist }}, false){% endif %})
+{%- endmacro -%}
 {%- macro sla_hours(s) -%}
 CASE lower(priority){% for priority, hours in s.params.sla_hours.items() %} WHEN {{ priority | lower | sql }} THEN {{ hours | float | sql }}{% endfor %} END
 {%- endmacro -%}
@@ -221,10 +224,10 @@ raw_values AS (
            coalesce(e.{{ s.id }}__value, 0) AS {{ s.id }}
     {%- endfor %}
     {%- for s in kind.onboarding_progress %},
-           -- milestones done / due by the account's age; 1 when none is due yet
+           -- milestones done / due by the account's age (and segment); 1 when none is due yet
            CASE WHEN b.age_days IS NOT NULL THEN coalesce(
-               ({% for m in s.params.milestones %}{% if not loop.first %} + {% endif %}(b.age_days >= {{ m.day }} AND coalesce(e.{{ s.id }}__m{{ loop.index }}, 0) >= {{ m.get("count", 1) }})::INTEGER{% endfor %})
-               / nullif({% for m in s.params.milestones %}{% if not loop.first %} + {% endif %}(b.age_days >= {{ m.day }})::INTEGER{% endfor %}, 0),
+               ({% for m in s.params.milestones %}{% if not loop.first %} + {% endif %}({{ due(m) }} AND coalesce(e.{{ s.id }}__m{{ loop.index }}, 0) >= {{ m.get("count", 1) }})::INTEGER{% endfor %})
+               / nullif({% for m in s.params.milestones %}{% if not loop.first %} + {% endif %}{{ due(m) }}::INTEGER{% endfor %}, 0),
                1.0) END AS {{ s.id }}
     {%- endfor %}
     {%- for s in kind.tickets_per_seat %},

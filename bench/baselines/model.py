@@ -160,8 +160,8 @@ def read_model(path: Path, as_of: date) -> BaselineModel:
             if names and not params.get(names):
                 raise BaselineModelError(f"{where}: the baselines need an explicit '{names}' list")
             for m in params.get("milestones", []):
-                if m.get("distinct_users") or m.get("roles") or m.get("segments"):
-                    raise BaselineModelError(f"{where}: milestones with distinct_users/roles/segments not covered")
+                if m.get("distinct_users") or m.get("roles"):
+                    raise BaselineModelError(f"{where}: milestones with distinct_users or roles are not covered")
             tenure = s.get("tenure")
             signals.append(
                 Signal(

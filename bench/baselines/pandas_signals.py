@@ -154,6 +154,8 @@ class Signals:
         for m in s.params["milestones"]:
             count = self._per_account(ev[ev.event == m["event"]].groupby("account_id").size())
             due = age >= int(m["day"])
+            if m.get("segments"):  # a milestone for some segments is never due for the others
+                due &= self.base.segment.isin(list(m["segments"]))
             due_n += due.astype(int)
             done_n += (due & (count >= int(m.get("count", 1)))).astype(int)
         progress = (done_n / due_n).where(due_n > 0, 1.0)
