@@ -105,7 +105,7 @@ class DesignContext:
         """Basis for a number read from an input field: 'file:line field.path'."""
         return Basis(
             kind="input",
-            ref=f"{self.project.where(doc, self._doc_path(doc, path))} {format_path(path)}",
+            ref=f"{self.project.where(doc, path)} {format_path(path)}",
             note=note,
         )
 
@@ -130,13 +130,6 @@ class DesignContext:
 
     def segment_basis(self, profile: SegmentProfile) -> Basis:
         return self.inp("personas", ("segments", profile.index, "acv"), note=f"typical ACV {profile.acv:,.0f}")
-
-    def _doc_path(self, doc: str, path: PathKey) -> PathKey:
-        located = self.project.sources.get(doc)
-        if located is not None and isinstance(located.data, dict) and set(located.data) >= {"brief", "personas"}:
-            key = "sales_process" if doc == "sales" else doc
-            return (key, *path)
-        return path
 
     # --- convenient facts ----------------------------------------------------------------------
     @property

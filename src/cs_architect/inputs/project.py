@@ -21,10 +21,19 @@ class Project:
     pricing: Pricing | None
     sources: dict[str, Located] = field(default_factory=dict, compare=False, repr=False)
 
+    def line_of(self, doc: str, path: PathKey) -> int | None:
+        """Line of a document's field; in a combined file the document's fields sit under its key."""
+        located = self.sources.get(doc)
+        if located is None:
+            return None
+        if isinstance(located.data, dict) and {"brief", "personas"} <= set(located.data):
+            path = (doc, *path)
+        return located.line_of(path)
+
     def where(self, doc: str, path: PathKey) -> str:
         """'file:line' of a field, for bases and messages (file name only, no directories)."""
         located = self.sources.get(doc)
         if located is None:
             return doc
-        line = located.line_of(path)
+        line = self.line_of(doc, path)
         return f"{located.file}:{line}" if line else located.file

@@ -5,30 +5,14 @@ from __future__ import annotations
 from collections import Counter
 
 from cs_architect.inputs.project import Project
-from cs_architect.issues import Issue
-from cs_architect.yamlio import PathKey
+from cs_architect.issues import Issue, Level
+from cs_architect.yamlio import PathKey, format_path
 
 
-def _issue(project: Project, doc: str, path: PathKey, message: str, hint: str, level: str = "error") -> Issue:
+def _issue(project: Project, doc: str, path: PathKey, message: str, hint: str, level: Level = "error") -> Issue:
     located = project.sources.get(doc)
     file = located.file if located else doc
-    line = located.line_of(_prefixed(project, doc, path)) if located else None
-    from cs_architect.yamlio import format_path
-
-    return Issue(level, message, file=file, line=line, path=format_path(path), hint=hint)  # type: ignore[arg-type]
-
-
-def _prefixed(project: Project, doc: str, path: PathKey) -> PathKey:
-    """In a combined file, fields live under the document's key."""
-    located = project.sources.get(doc)
-    if (
-        located is not None
-        and isinstance(located.data, dict)
-        and doc in located.data
-        and len({id(v) for v in project.sources.values()}) == 1
-    ):
-        return (doc, *path)
-    return path
+    return Issue(level, message, file=file, line=project.line_of(doc, path), path=format_path(path), hint=hint)
 
 
 def _duplicates(ids: list[str]) -> list[str]:
@@ -48,8 +32,6 @@ def _walk(data: object, path: tuple[str | int, ...] = ()) -> list[tuple[tuple[st
 
 def placeholder_issues(project: Project) -> list[Issue]:
     """One warning per file that still holds starter-set placeholders ('REPLACE: ...')."""
-    from cs_architect.yamlio import format_path
-
     issues = []
     seen: set[int] = set()
     for located in project.sources.values():
