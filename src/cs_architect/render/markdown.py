@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -114,14 +115,10 @@ def environment() -> Environment:
     return env
 
 
-_ENV: Environment | None = None
-
-
+@cache
 def env() -> Environment:
-    global _ENV
-    if _ENV is None:
-        _ENV = environment()
-    return _ENV
+    """The shared environment (templates compile once per process)."""
+    return environment()
 
 
 def render_section(step: str, section: Any, **extra: Any) -> str:
