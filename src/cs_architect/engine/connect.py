@@ -20,6 +20,7 @@ import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 from ibis.common.exceptions import TableNotFound
 
+from cs_architect.engine.execute import inline_ctes_on
 from cs_architect.errors import BackendError, DataError
 from cs_architect.issues import Issue
 from cs_architect.spec.sources import TableSource
@@ -101,6 +102,7 @@ def connect_data(*, data_dir: Path | None = None, db_url: str | None = None, tim
         notes: list[Issue] = []
         # Ibis sets the DuckDB session to UTC: timestamps with a time zone are read in UTC.
         con = ibis.duckdb.connect(preserve_insertion_order=False, **duckdb_config())
+        inline_ctes_on(con)
         if timezone != "UTC":
             notes.append(
                 Issue(
@@ -126,6 +128,7 @@ def connect_data(*, data_dir: Path | None = None, db_url: str | None = None, tim
                 )
             ],
         ) from None
+    inline_ctes_on(con)
     return DataSource(con=con, kind="database", where=redact(db_url))
 
 

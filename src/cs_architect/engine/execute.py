@@ -6,6 +6,12 @@ SELECT by inlining expressions, which repeats an expression each time a later st
 for the scoring that grows the SQL to hundreds of kilobytes. With fusing off each stage stays a
 subquery that later stages refer to by column name: the SQL grows linearly and the database
 optimiser still flattens what it can.
+
+A table that several stages read (the prepared events: every row for sums and last-seen times,
+the recent rows for distinct counts) becomes a CTE, and DuckDB, like PostgreSQL 12+, materialises
+a CTE that is read more than once: every event row held in memory (3 GB of a 4.1 GB peak at 50M
+events, bench/README.md). On those two backends the engine marks its CTEs ``NOT MATERIALIZED``,
+so each reader scans the source with its own filters pushed down; the results are identical.
 """
 
 from __future__ import annotations
@@ -15,8 +21,15 @@ from contextlib import contextmanager
 from typing import Any
 
 import ibis
+import ibis.backends.sql.compilers as sc
 import ibis.expr.types as ir
 import pyarrow as pa
+import sqlglot.expressions as sge
+from ibis.backends import BaseBackend
+from ibis.backends.sql.compilers.base import SQLGlotCompiler
+from ibis.common.exceptions import IbisError
+
+INLINED = ("duckdb", "postgres")  # dialects with `AS NOT MATERIALIZED`
 
 
 @contextmanager
@@ -30,10 +43,59 @@ def staged_sql() -> Iterator[None]:
         ibis.options.sql.fuse_selects = before
 
 
+def inline_ctes(query: sge.Expression) -> sge.Expression:
+    """Mark every CTE of ``query`` ``NOT MATERIALIZED`` (in place)."""
+    for cte in query.find_all(sge.CTE):
+        cte.set("materialized", False)
+    return query
+
+
+_inlining: dict[type, type] = {}
+
+
+def _inlining_compiler(compiler: SQLGlotCompiler) -> SQLGlotCompiler:
+    """A compiler of the same class whose queries have their CTEs inlined."""
+    base = type(compiler)
+    if base not in _inlining:
+
+        class Inlining(base):  # type: ignore[valid-type, misc]
+            def to_sqlglot(self, expr: ir.Expr, **kwargs: Any) -> sge.Expression:
+                return inline_ctes(super().to_sqlglot(expr, **kwargs))
+
+        Inlining.__name__ = Inlining.__qualname__ = f"Inlining{base.__name__}"
+        _inlining[base] = Inlining
+    return _inlining[base]()
+
+
+def inline_ctes_on(con: BaseBackend) -> None:
+    """Make every query compiled for this connection inline its CTEs (DuckDB and PostgreSQL).
+
+    The tree Ibis builds is changed before it is rendered: re-parsing the 126 kB of rendered
+    scoring SQL would cost about a second. Only this connection's compiler changes.
+    """
+    compiler = getattr(con, "compiler", None)
+    if compiler is not None and con.name in INLINED:
+        con.compiler = _inlining_compiler(compiler)
+
+
+def _run(expr: ir.Expr) -> Any:
+    """Run ``expr`` and return Arrow: a table, or a scalar for a scalar expression."""
+    with staged_sql():
+        backend = expr._find_backend(use_default=True)
+        if backend.name != "duckdb":
+            return expr.to_pyarrow()
+        # DuckDB's own `to_pyarrow` imports pandas for its type mapper (0.2 s of every run);
+        # the generic Arrow mapper gives the same types for everything the engine returns.
+        table = expr.as_table()
+        backend._run_pre_execute_hooks(table)
+        arrow = backend.con.sql(backend.compile(table)).to_arrow_table()
+        return expr.__pyarrow_result__(arrow)
+
+
 def to_arrow(expr: ir.Expr) -> pa.Table:
     """Run a table expression and return its rows as Arrow."""
-    with staged_sql():
-        return expr.to_pyarrow()
+    result: pa.Table = _run(expr)
+    return result
 
 
 def to_rows(expr: ir.Table) -> list[dict[str, Any]]:
@@ -43,11 +105,22 @@ def to_rows(expr: ir.Table) -> list[dict[str, Any]]:
 
 def scalar(expr: ir.Scalar) -> Any:
     """Run a scalar expression (a count, a maximum) and return its Python value."""
-    with staged_sql():
-        return expr.to_pyarrow().as_py()
+    return _run(expr).as_py()
 
 
 def to_sql(expr: ir.Expr, dialect: str | None = None) -> str:
-    """The SQL the engine would send for ``expr`` (for ``--explain``)."""
+    """The SQL the engine would send for ``expr`` (for ``--explain``), pretty-printed.
+
+    ``dialect`` defaults to the backend of ``expr`` (DuckDB for unbound tables).
+    """
+    if dialect is None:
+        try:
+            dialect = expr._find_backend(use_default=True).name
+        except IbisError:
+            dialect = "duckdb"
+    compiler = getattr(sc, dialect).compiler
+    if dialect in INLINED:
+        compiler = _inlining_compiler(compiler)
     with staged_sql():
-        return str(ibis.to_sql(expr, dialect=dialect))
+        query = compiler.to_sqlglot(expr.unbind())
+    return str(query.sql(dialect=compiler.dialect, pretty=True))
