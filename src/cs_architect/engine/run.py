@@ -7,19 +7,21 @@ whole scoring is one Ibis expression run where the data lives; only the per-acco
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
+import ibis
 import ibis.expr.types as ir
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from cs_architect.engine.checks import DataReport, check_data
 from cs_architect.engine.connect import DataSource, connect_data
 from cs_architect.engine.contract import ContractData, load_contract, unbound_contract
-from cs_architect.engine.execute import to_arrow, to_sql
+from cs_architect.engine.execute import scalar, staged_sql, to_arrow, to_rows, to_sql
 from cs_architect.engine.model import model_digest, tables_needed
 from cs_architect.engine.readiness import (
     heavy_gaps,
@@ -37,6 +39,7 @@ from cs_architect.issues import Issue
 from cs_architect.spec.health_model import HealthModel
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 NO_ACCOUNT_DATA = "no data for this account"
 
 
@@ -97,81 +100,68 @@ def out_of_segment(segments: list[str]) -> str:
     return f"only for segment{plural} {', '.join(segments)}: not this account's segment"
 
 
-def _split(
-    result: pa.Table, model: HealthModel, no_data: dict[str, str], as_of: date
-) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """Wide per-account result -> store rows (accounts, categories, signals)."""
-    result = result.combine_chunks()  # one chunk: columns combine element-wise below
-    n = result.num_rows
-    day = pa.array([as_of] * n, pa.date32())
-    ids = result.column("account_id")
-    accounts = pa.table(
-        {
-            "as_of": day,
-            **{
-                c: result.column(c)
-                for c in (
-                    "account_id",
-                    "name",
-                    "segment",
-                    "plan",
-                    "owner",
-                    "arr",
-                    "seats",
-                    "age_days",
-                    "score",
-                    "band",
-                    "coverage",
-                )
-            },
-        }
-    )
-    cat_parts, sig_parts = [], []
+ACCOUNT_COLUMNS = (
+    "account_id",
+    "name",
+    "segment",
+    "plan",
+    "owner",
+    "arr",
+    "seats",
+    "age_days",
+    "score",
+    "band",
+    "coverage",
+)
+SCORING_TABLE = "_csa_scoring"  # the wide per-account result, a temporary table of the session
+
+
+def snapshot_rows(
+    wide: ir.Table, model: HealthModel, no_data: dict[str, str], as_of: date
+) -> tuple[ir.Table, ir.Table, ir.Table]:
+    """Wide per-account result -> the store's rows (accounts, categories, signals), as Ibis tables."""
+    day = ibis.literal(as_of, "date")
+    accounts = wide.select(day.name("as_of"), *ACCOUNT_COLUMNS)
+    categories, signals = [], []
     for cat in model.categories:
-        weights = [result.column(weight_column(s.id)) for s in cat.signals]
-        total = weights[0]
-        for w in weights[1:]:
-            total = pc.add(total, w)
-        cat_parts.append(
-            pa.table(
-                {
-                    "as_of": day,
-                    "account_id": ids,
-                    "category": pa.array([cat.id] * n, pa.string()),
-                    "score": result.column(category_column(cat.id)),
-                    "weight": total,
-                }
+        weights = [wide[weight_column(s.id)] for s in cat.signals]
+        categories.append(
+            wide.select(
+                as_of=day,
+                account_id=wide.account_id,
+                category=ibis.literal(cat.id, "string"),
+                score=wide[category_column(cat.id)],
+                weight=functools.reduce(operator.add, weights),
             )
         )
         for s in cat.signals:
-            raw = result.column(raw_column(s.id))
-            reason = pa.scalar(no_data.get(s.id, NO_ACCOUNT_DATA))
+            raw = wide[raw_column(s.id)]
+            reason: ir.StringValue = ibis.literal(no_data.get(s.id, NO_ACCOUNT_DATA), "string")
             if s.segments and s.id not in no_data:
-                scoped = pc.fill_null(pc.is_in(result.column("segment"), value_set=pa.array(s.segments)), False)
-                reason = pc.if_else(scoped, reason, pa.scalar(out_of_segment(s.segments)))
-            note = pc.if_else(pc.is_null(raw), reason, pa.scalar(None, pa.string()))
-            sig_parts.append(
-                pa.table(
-                    {
-                        "as_of": day,
-                        "account_id": ids,
-                        "signal_id": pa.array([s.id] * n, pa.string()),
-                        "category": pa.array([cat.id] * n, pa.string()),
-                        "kind": pa.array([s.kind] * n, pa.string()),
-                        "raw": raw,
-                        "score": result.column(score_column(s.id)),
-                        "weight": result.column(weight_column(s.id)),
-                        "points": result.column(points_column(s.id)),
-                        "note": note,
-                    }
+                scoped = wide.segment.isin(s.segments).fill_null(False)
+                reason = scoped.ifelse(reason, ibis.literal(out_of_segment(s.segments), "string"))
+            signals.append(
+                wide.select(
+                    as_of=day,
+                    account_id=wide.account_id,
+                    signal_id=ibis.literal(s.id, "string"),
+                    category=ibis.literal(cat.id, "string"),
+                    kind=ibis.literal(s.kind, "string"),
+                    raw=raw.cast("float64"),
+                    score=wide[score_column(s.id)],
+                    weight=wide[weight_column(s.id)],
+                    points=wide[points_column(s.id)],
+                    note=raw.isnull().ifelse(reason, ibis.null("string")),
                 )
             )
-    return accounts, pa.concat_tables(cat_parts), pa.concat_tables(sig_parts)
+    return accounts, ibis.union(*categories), ibis.union(*signals)
 
 
-def _execute(expr: ir.Table, source: DataSource) -> pa.Table:
+def _execute(run: Callable[[], T], source: DataSource) -> T:
+    """Run the scoring query; its failure is reported as a data (files) or backend error."""
     try:
-        return to_arrow(expr)
+        with staged_sql():
+            return run()
     except Exception as exc:  # the database's own message is the most useful thing to show
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         error = DataError if source.kind == "files" else BackendError
@@ -227,31 +217,41 @@ def score_accounts(
         require_accounts(report, data, model.sources)
         say(f"computing {sum(1 for _ in model.signals())} signals and scores in {source.backend}")
         scoring = build_scoring(model, data, as_of)
-        result = _execute(scoring.expr, source)
-        if result.num_rows == 0:  # never replace a snapshot with an empty one
+        # DuckDB data and a DuckDB file store: the wide result stays in the session and goes into
+        # the attached store file with INSERT ... SELECT. Otherwise it travels once, as Arrow, to a
+        # temporary table of the store's connection. Either way the store's rows are built there.
+        in_session = source.backend == "duckdb" and (store_url is None or "://" not in store_url)
+        if in_session:
+            wide = _execute(lambda: source.con.create_table(SCORING_TABLE, scoring.expr, temp=True), source)
+            rows = scalar(wide.count())
+        else:
+            result = _execute(lambda: to_arrow(scoring.expr), source)
+            rows = result.num_rows
+        if rows == 0:  # never replace a snapshot with an empty one
             raise no_scoreable_accounts(data, as_of)
         say("checking how recent the data is")
         stale = stale_tables(data, as_of, needed)
-        say(f"writing the snapshot of {result.num_rows:,} accounts")
-        accounts, categories, signals = _split(result, model, scoring.no_data, as_of)
-        scored = accounts.filter(pc.is_valid(accounts.column("score"))).num_rows
-        coverage = pc.mean(accounts.column("coverage")).as_py()
-        snapshot = Snapshot(
-            as_of=as_of,
-            company=model.company,
-            model_digest=model_digest(model),
-            data_source=source.where,
-            backend=source.backend,
-            accounts=result.num_rows,
-            scored=scored,
-            mean_coverage=coverage,
-        )
-        notices = heavy_gaps(model, data, scoring.no_data, coverage) + [s.message(as_of) for s in stale]
-        issues = [i for i in report.issues if i.level == "warning"]
-        issues += segment_issues(model, pc.unique(result.column("segment")).to_pylist())
-        store = ResultsStore.open(store_url, out_dir)
+        say(f"writing the snapshot of {rows:,} accounts")
+        store = ResultsStore.open(store_url, out_dir, attach_to=source.con if in_session else None)
         try:
-            store.write_snapshot(snapshot, accounts, categories, signals)
+            if not in_session:
+                wide = store.con.create_table(SCORING_TABLE, result, temp=True)
+            counts = to_rows(wide.aggregate(scored=wide.score.count(), coverage=wide.coverage.mean()))[0]
+            snapshot = Snapshot(
+                as_of=as_of,
+                company=model.company,
+                model_digest=model_digest(model),
+                data_source=source.where,
+                backend=source.backend,
+                accounts=rows,
+                scored=counts["scored"],
+                mean_coverage=counts["coverage"],
+            )
+            notices = heavy_gaps(model, data, scoring.no_data, snapshot.mean_coverage)
+            notices += [s.message(as_of) for s in stale]
+            issues = [i for i in report.issues if i.level == "warning"]
+            issues += segment_issues(model, [r["segment"] for r in to_rows(wide.select("segment").distinct())])
+            store.write_snapshot(snapshot, *snapshot_rows(wide, model, scoring.no_data, as_of))
             say("summarising")
             return summarise(store, model, snapshot, scoring.no_data, issues, notices)
         finally:
