@@ -7,11 +7,12 @@ the caller executes it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 import ibis
+import ibis.expr.operations as ops
 import ibis.expr.types as ir
 
 from cs_architect.engine.contract import ContractData
@@ -115,6 +116,47 @@ def _groups(
     return out
 
 
+def _name_tests(t: ir.Table, exprs: Iterable[ir.Value]) -> list[ops.Node]:
+    """The tests of a text column of ``t`` against names (``event IN (...)``, ``kind = 'qbr'``)
+    in ``exprs``, in a stable order."""
+    found: dict[ops.Node, None] = {}
+    for e in exprs:
+        for node in e.op().find((ops.InValues, ops.Equals), filter=ops.Value, ordered=True):
+            if isinstance(node, ops.InValues):
+                column = node.value
+            else:
+                column, other = (
+                    (node.left, node.right) if isinstance(node.right, ops.Literal) else (node.right, node.left)
+                )
+                if not isinstance(other, ops.Literal):
+                    continue
+            if isinstance(column, ops.Field) and column.rel == t.op() and column.dtype.is_string():
+                found[node] = None
+    return list(found)
+
+
+def _aggregate(t: ir.Table, aggs: Mapping[str, Agg]) -> ir.Table:
+    """``GROUP BY account_id`` of every aggregate on ``t``, each name test computed once per row.
+
+    Signals filter the same rows by the same event names (value events in three windows, the
+    last value event, each milestone's event): written as they are, the database compares the
+    text of every row once per aggregate. Each distinct test becomes a boolean column of the
+    rows first, which the aggregates' filters read (at 10M events: 0.83 s -> 0.50 s for the
+    events aggregation in DuckDB).
+    """
+    tests = _name_tests(t, (a.expr(t) for a in aggs.values()))
+    if not tests:
+        return t.group_by("account_id").aggregate(**{col: agg.expr(t) for col, agg in aggs.items()})
+    columns = {f"_csa_test{i}": test.to_expr() for i, test in enumerate(tests)}
+    flagged = t.mutate(**columns)
+    rebased = {
+        test.replace({t.op(): flagged.op()}): flagged[name].op() for test, name in zip(tests, columns, strict=True)
+    }
+    return flagged.group_by("account_id").aggregate(
+        **{col: agg.expr(flagged).op().replace(rebased).to_expr() for col, agg in aggs.items()}
+    )
+
+
 def compute_signals(data: ContractData, signals: Sequence[SignalRequest], as_of: date) -> SignalFrame:
     """Raw values of ``signals`` for every scoreable account, as one Ibis table.
 
@@ -146,7 +188,7 @@ def compute_signals(data: ContractData, signals: Sequence[SignalRequest], as_of:
 
     wide = base
     for t, aggs in _groups(by_source, prepared, derived, w):
-        grouped = t.group_by("account_id").aggregate(**{col: agg.expr(t) for col, agg in aggs.items()})
+        grouped = _aggregate(t, aggs)
         joined = wide.left_join(grouped, "account_id")
         wide = joined.select(*[c for c in joined.columns if c != "account_id_right"])
 
