@@ -28,7 +28,7 @@ import ibis
 import ibis.expr.types as ir
 
 from cs_architect.engine.signals import raw_column, segment_applies
-from cs_architect.spec.health_model import BandScoring, HealthModel, LinearScoring, Scoring, Signal
+from cs_architect.spec.health_model import BandScoring, CategorySpec, HealthModel, LinearScoring, Scoring, Signal
 
 ROUND = 6
 
@@ -113,7 +113,13 @@ def _present(value: ir.Value, weight: float) -> ir.FloatingValue:
 
 def score_table(signals: ir.Table, model: HealthModel) -> ir.Table:
     """Add scores to a signal frame (base columns + ``<id>__raw``): per signal score, effective
-    weight and points; per category score; ``score``, ``band`` and ``coverage`` per account."""
+    weight and points; per category score; ``score``, ``band`` and ``coverage`` per account.
+
+    Built in stages, each a projection over the one before (:mod:`cs_architect.engine.execute`),
+    so that every intermediate value (a signal's weight with data, a category's total weight,
+    the total over categories) is computed once and referred to by name: written as one
+    expression the totals repeat inside every effective weight, and the SQL is 4x larger.
+    """
     fixed = model.missing_data.policy == "fixed"
     neutral = num(model.missing_data.neutral_score)
     none = ibis.null("float64")
@@ -121,51 +127,73 @@ def score_table(signals: ir.Table, model: HealthModel) -> ir.Table:
         **{score_column(s.id): signal_score(signals[raw_column(s.id)], s, signals.age_days) for _, s in model.signals()}
     )
 
-    # Category scores and the weight each signal has inside its category for this account.
-    cats: dict[str, ir.Value] = {}
-    inner: dict[str, ir.Value] = {}  # signal id -> its share of its category (0..1)
+    # Per signal: its weight inside its category for this account (``__w``), its weighted score
+    # (``__x``) and, for coverage, its weight when it has data (``__has``) and when it applies.
+    per_signal: dict[str, ir.Value] = {}
+    for _, s in model.signals():
+        score = t[score_column(s.id)]
+        applies = segment_applies(t.segment, s.segments) if s.segments else None
+        if fixed:
+            part, weight = score.fill_null(neutral) * num(s.weight), num(s.weight)
+            if applies is not None:  # a signal scoped to other segments does not apply: left out, never neutral
+                part, weight = applies.ifelse(part, num(0)), applies.ifelse(weight, num(0))
+            per_signal[f"{s.id}__has"] = _present(score, s.weight)
+        else:
+            part, weight = score.isnull().ifelse(num(0), score * num(s.weight)), _present(score, s.weight)
+        per_signal[f"{s.id}__w"] = weight
+        per_signal[f"{s.id}__x"] = part
+        if applies is not None:
+            per_signal[f"{s.id}__applies"] = applies.ifelse(num(s.weight), num(0))
+    t = t.mutate(**per_signal)
+
+    def has(s: Signal) -> ir.Value:
+        return t[f"{s.id}__has"] if fixed else t[f"{s.id}__w"]
+
+    def applicable(s: Signal) -> ir.Value:
+        return t[f"{s.id}__applies"] if s.segments else num(s.weight)
+
+    # Per category: score = Σ weighted scores / Σ weights over what counts; its total weight
+    # (``__den``), and its share of coverage: weight × had data / applicable, when any applies.
+    per_cat: dict[str, ir.Value] = {}
     for cat in model.categories:
-        parts, weights = [], []
-        for s in cat.signals:
-            score = t[score_column(s.id)]
-            if fixed:
-                part, weight = score.fill_null(neutral) * num(s.weight), num(s.weight)
-                if s.segments:  # a signal scoped to other segments does not apply: left out, never neutral
-                    scoped = segment_applies(t.segment, s.segments)
-                    part, weight = scoped.ifelse(part, num(0)), scoped.ifelse(weight, num(0))
-                parts.append(part)
-                weights.append(weight)
-            else:
-                parts.append(score.isnull().ifelse(num(0), score * num(s.weight)))
-                weights.append(_present(score, s.weight))
-        den = _sum(weights)
-        cats[category_column(cat.id)] = (den > num(0)).ifelse(_sum(parts) / den, none)
-        for s, w in zip(cat.signals, weights, strict=True):
-            inner[s.id] = (den > num(0)).ifelse(w / den, num(0))
-    t = t.mutate(**cats, **{f"{k}__inner": v for k, v in inner.items()})
+        den = _sum([t[f"{s.id}__w"] for s in cat.signals])
+        per_cat[category_column(cat.id)] = (den > num(0)).ifelse(
+            _sum([t[f"{s.id}__x"] for s in cat.signals]) / den, none
+        )
+        per_cat[f"cat_{cat.id}__den"] = den
+        app = _sum([applicable(s) for s in cat.signals])
+        had = _sum([has(s) for s in cat.signals])
+        per_cat[f"cat_{cat.id}__cov"] = (app > num(0)).ifelse(num(cat.weight) * had / app, num(0))
+        per_cat[f"cat_{cat.id}__covw"] = (app > num(0)).ifelse(num(cat.weight), num(0))
+    t = t.mutate(**per_cat)
 
     # Under ``fixed`` a category score is NULL only when none of its signals applies to the
     # account's segment: then it is left out like a category without data.
     cat_weights = {c.id: _present(t[category_column(c.id)], c.weight) for c in model.categories}
-    total = _sum(list(cat_weights.values()))
-    overall_num = _sum([t[category_column(c.id)].fill_null(num(0)) * cat_weights[c.id] for c in model.categories])
-    overall = (total > num(0)).ifelse(overall_num / total, none).round(ROUND)
+    t = t.mutate(
+        _all__w=_sum(list(cat_weights.values())),
+        _all__x=_sum([t[category_column(c.id)].fill_null(num(0)) * cat_weights[c.id] for c in model.categories]),
+        _all__cov=_sum([t[f"cat_{c.id}__cov"] for c in model.categories]),
+        _all__covw=_sum([t[f"cat_{c.id}__covw"] for c in model.categories]),
+        **{f"cat_{c.id}__weight": w for c, w in zip(model.categories, cat_weights.values(), strict=True)},
+    )
+    total = t["_all__w"]
+    overall = (total > num(0)).ifelse(t["_all__x"] / total, none).round(ROUND)
     # Coverage is measured against the model that applies to the account: a signal scoped to other
     # segments is not missing data for it (as if the model did not have it), so inside a category
     # the applicable signals share its weight, and a category with none applicable is left out.
-    cov_num, cov_den = [], []
-    for cat in model.categories:
-        applies = [segment_applies(t.segment, s.segments) if s.segments else ibis.literal(True) for s in cat.signals]
-        applicable = _sum([ok.ifelse(num(s.weight), num(0)) for s, ok in zip(cat.signals, applies, strict=True)])
-        had = _sum([_present(t[score_column(s.id)], s.weight) for s in cat.signals])
-        cov_num.append((applicable > num(0)).ifelse(num(cat.weight) * had / applicable, num(0)))
-        cov_den.append((applicable > num(0)).ifelse(num(cat.weight), num(0)))
-    coverage = (_sum(cov_den) > num(0)).ifelse(num(100) * _sum(cov_num) / _sum(cov_den), num(0))
-    effective = {
-        weight_column(s.id): (total > num(0)).ifelse(num(100) * cat_weights[c.id] / total * t[f"{s.id}__inner"], num(0))
-        for c, s in model.signals()
-    }
-    t = t.mutate(score=overall, coverage=coverage.round(ROUND), **effective)
+    coverage = (t["_all__covw"] > num(0)).ifelse(num(100) * t["_all__cov"] / t["_all__covw"], num(0))
+
+    def effective(c: CategorySpec, s: Signal) -> ir.Value:
+        den = t[f"cat_{c.id}__den"]
+        inner = (den > num(0)).ifelse(t[f"{s.id}__w"] / den, num(0))
+        return (total > num(0)).ifelse(num(100) * t[f"cat_{c.id}__weight"] / total * inner, num(0))
+
+    t = t.mutate(
+        score=overall,
+        coverage=coverage.round(ROUND),
+        **{weight_column(s.id): effective(c, s) for c, s in model.signals()},
+    )
 
     def points(s: Signal) -> ir.Value:
         score = t[score_column(s.id)].fill_null(neutral if fixed else num(100))
@@ -177,5 +205,7 @@ def score_table(signals: ir.Table, model: HealthModel) -> ir.Table:
         *[(t.score >= num(b.min), b.id) for b in bands[:-1]],
         else_=bands[-1].id,
     )
-    keep = [c for c in t.columns if not c.endswith("__inner")]
+    keep = [c for c in signals.columns] + [score_column(s.id) for _, s in model.signals()]
+    keep += [category_column(c.id) for c in model.categories] + ["score", "coverage"]
+    keep += [weight_column(s.id) for _, s in model.signals()]
     return t.select(*keep, band=band, **{points_column(s.id): points(s) for _, s in model.signals()})
