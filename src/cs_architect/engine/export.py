@@ -27,7 +27,6 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from cs_architect.engine.execute import to_arrow
 from cs_architect.engine.explain import BAND_NAMES, account_label, explain_account, fit, show_score
@@ -207,6 +206,8 @@ def export_scores(
 
 
 def _write_parquet(rows: pa.Table, output: Path) -> str:
+    import pyarrow.parquet as pq  # 80 ms (it loads the cloud filesystems); only exports need it
+
     buf = pa.BufferOutputStream()
     pq.write_table(rows, buf)
     _write(output, buf.getvalue().to_pybytes())
