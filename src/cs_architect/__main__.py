@@ -1,5 +1,5 @@
 """`python -m cs_architect` is the same as `csa`."""
 
-from cs_architect.cli import main
+from cs_architect.cli import run
 
-main()
+run()
