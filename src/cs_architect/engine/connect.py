@@ -72,8 +72,8 @@ class RawTable:
 
 def duckdb_config() -> dict[str, object]:
     """Extra DuckDB settings for `--data` runs. CSA_DUCKDB_MEMORY_LIMIT (e.g. '1GB') caps DuckDB's buffer
-    memory; it then spills to disk. Measured at 100k accounts / 50M events: no limit 16 s and 4.1 GB peak,
-    2GB 36 s and 2.6 GB, 1GB 55 s and 1.4 GB (bench/README.md)."""
+    memory; it then spills to disk. Without it `csa score` peaks at about 0.8 GB at 100k accounts / 50M
+    events (bench/README.md)."""
     limit = os.environ.get("CSA_DUCKDB_MEMORY_LIMIT")
     return {"memory_limit": limit} if limit else {}
 
