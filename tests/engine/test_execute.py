@@ -13,9 +13,10 @@ import sqlglot as sg
 import sqlglot.expressions as sge
 
 from cs_architect.engine import ResultsStore, build_scoring, score_accounts
+from cs_architect.engine.contract import ContractData
 from cs_architect.engine.execute import staged_sql, to_sql
 from cs_architect.engine.store import ATTACHED, SIGNALS
-from tests.engine.conftest import AS_OF, company_data, full_model, write_model
+from tests.engine.conftest import AS_OF, company_data, db_sources, full_model, load_into, write_model
 
 
 def test_ctes_read_twice_are_not_materialised() -> None:
@@ -94,3 +95,19 @@ def test_staged_sql_restores_the_option() -> None:
     with staged_sql():
         assert ibis.options.sql.fuse_selects is False
     assert ibis.options.sql.fuse_selects == before
+
+
+def test_results_can_go_into_the_duckdb_file_that_holds_the_data(company: ContractData, tmp_path: Path) -> None:
+    """`--db duckdb:///x.duckdb --store x.duckdb`: the file cannot be attached to its own session;
+    the store opens it on its own and the rows travel as Arrow."""
+    path = tmp_path / "warehouse.duckdb"
+    load_into(f"duckdb:///{path}", company)
+    model = full_model(sources=db_sources())
+    run = score_accounts(model, db_url=f"duckdb:///{path}", store_url=str(path), as_of=AS_OF, out_dir=tmp_path)
+    assert run.store == str(path) and run.snapshot.accounts == 3
+    store = ResultsStore.open(str(path), create=False)
+    try:
+        assert [s.as_of for s in store.snapshots()] == [AS_OF]
+        assert store.rows(SIGNALS, AS_OF).count().execute() == 3 * sum(1 for _ in model.signals())
+    finally:
+        store.close()

@@ -234,7 +234,9 @@ def score_accounts(
         say(f"writing the snapshot of {rows:,} accounts")
         store = ResultsStore.open(store_url, out_dir, attach_to=source.con if in_session else None)
         try:
-            if not in_session:
+            if store.con is not source.con:
+                if in_session:  # the store file could not be attached (it is the --db file): move the rows
+                    result = to_arrow(wide)
                 wide = store.con.create_table(SCORING_TABLE, result, temp=True)
             counts = to_rows(wide.aggregate(scored=wide.score.count(), coverage=wide.coverage.mean()))[0]
             snapshot = Snapshot(

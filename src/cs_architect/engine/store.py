@@ -103,18 +103,22 @@ class ResultsStore:
 
         With ``create=False`` a missing DuckDB file is an error instead of a new empty store.
         With ``attach_to`` (a DuckDB connection) a DuckDB file store is attached to that session
-        instead of opened on its own, so that tables of the session can be inserted directly.
+        instead of opened on its own, so that tables of the session can be inserted directly;
+        when it cannot be (the file is the session's own database), it is opened on its own.
         """
         if url is None or "://" not in url:
             path = Path(url) if url else Path(out_dir or ".") / DEFAULT_FILE
             if not create and not path.exists():
                 raise InputError(f"no results store at {path}: run `csa score` first")
             path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                if attach_to is not None and attach_to.name == "duckdb":
-                    attach = sge.Attach(this=sge.alias_(sge.Literal.string(str(path)), ATTACHED))
+            if attach_to is not None and attach_to.name == "duckdb":
+                attach = sge.Attach(this=sge.alias_(sge.Literal.string(str(path)), ATTACHED))
+                try:
                     attach_to.raw_sql(attach.sql("duckdb")).fetchall()
                     return cls(attach_to, str(path), (ATTACHED, "main"), attached=True)
+                except Exception:  # e.g. --store is the --db file itself; the error below says why if any
+                    pass
+            try:
                 return cls(ibis.duckdb.connect(str(path)), str(path))
             except Exception as exc:  # locked by another process, not a DuckDB file ...
                 raise BackendError(f"cannot open the results store {path}: {_first_line(exc)}") from None
