@@ -44,8 +44,13 @@ def staged_sql() -> Iterator[None]:
 
 
 def inline_ctes(query: sge.Expression) -> sge.Expression:
-    """Mark every CTE of ``query`` ``NOT MATERIALIZED`` (in place)."""
-    for cte in query.find_all(sge.CTE):
+    """Mark every CTE of ``query`` ``NOT MATERIALIZED`` (in place).
+
+    Ibis puts all CTEs in the outermost ``WITH``; only that is looked at (walking the whole
+    tree of the scoring query would cost more than the rest of this).
+    """
+    with_ = query.args.get("with") or query.args.get("with_")
+    for cte in with_.expressions if with_ is not None else ():
         cte.set("materialized", False)
     return query
 

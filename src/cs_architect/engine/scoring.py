@@ -24,6 +24,8 @@ Definitions (GLOSSARY, Health):
 
 from __future__ import annotations
 
+import functools
+
 import ibis
 import ibis.expr.types as ir
 
@@ -49,12 +51,14 @@ def category_column(category: str) -> str:
     return f"cat_{category}__score"
 
 
+@functools.cache
 def num(value: float) -> ir.FloatingValue:
     """A number for SQL, typed DOUBLE on every backend.
 
     A bare ``0.0`` is NUMERIC in PostgreSQL (a CASE of such literals returns decimals), and
     ``33.333333333333336`` is a DECIMAL in DuckDB that overflows when multiplied; the text of
-    the number cast to DOUBLE is exact and the same everywhere.
+    the number cast to DOUBLE is exact and the same everywhere. Expressions are immutable, so
+    each number is built once (a model has about 500 of them).
     """
     return ibis.literal(repr(float(value))).cast("float64")
 
