@@ -217,10 +217,11 @@ def score_accounts(
         require_accounts(report, data, model.sources)
         say(f"computing {sum(1 for _ in model.signals())} signals and scores in {source.backend}")
         scoring = build_scoring(model, data, as_of)
-        # DuckDB data and a DuckDB file store: the wide result stays in the session and goes into
-        # the attached store file with INSERT ... SELECT. Otherwise it travels once, as Arrow, to a
-        # temporary table of the store's connection. Either way the store's rows are built there.
-        in_session = source.backend == "duckdb" and (store_url is None or "://" not in store_url)
+        # Files read by the engine's own DuckDB session and a DuckDB file store: the wide result
+        # stays in the session and goes into the attached store file with INSERT ... SELECT.
+        # Otherwise (a database, which may be read-only or the store itself) it travels once, as
+        # Arrow, to a temporary table of the store's connection. Either way the rows are built there.
+        in_session = source.kind == "files" and (store_url is None or "://" not in store_url)
         if in_session:
             wide = _execute(lambda: source.con.create_table(SCORING_TABLE, scoring.expr, temp=True), source)
             rows = scalar(wide.count())

@@ -15,14 +15,15 @@ are computed when reading: change vs the previous snapshot and vs the latest sna
 Default location: ``OUT/results.duckdb``; ``--store URL`` names any Ibis backend, e.g.
 ``postgresql://user@host/db/csa_results`` (the last path part is the schema, created if missing).
 
-Rows are written with ``INSERT ... SELECT`` from Ibis tables on the store's connection. When the
-data is read by DuckDB and the store is a DuckDB file, the file is attached to the data session
-(:meth:`ResultsStore.open` with ``attach_to``): the scoring result goes into the store without
-leaving the database.
+Rows are written with ``INSERT ... SELECT`` from Ibis tables on the store's connection, in one
+transaction per snapshot. When ``--data`` files are read by the engine's DuckDB session and the
+store is a DuckDB file, the file is attached to that session (:meth:`ResultsStore.open` with
+``attach_to``): the scoring result goes into the store without leaving the database.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -36,7 +37,7 @@ from ibis.backends import BaseBackend
 from ibis.common.exceptions import TableNotFound
 
 from cs_architect.engine.connect import redact
-from cs_architect.engine.execute import staged_sql, to_rows
+from cs_architect.engine.execute import staged_sql, to_rows, use_engine_compiler
 from cs_architect.errors import BackendError, InputError
 
 SNAPSHOTS = "csa_snapshots"
@@ -110,7 +111,13 @@ class ResultsStore:
             path = Path(url) if url else Path(out_dir or ".") / DEFAULT_FILE
             if not create and not path.exists():
                 raise InputError(f"no results store at {path}: run `csa score` first")
-            path.parent.mkdir(parents=True, exist_ok=True)
+            _check_duckdb_file(path)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InputError(
+                    f"cannot create the folder of the results store {path}: {exc.strerror or exc}"
+                ) from None
             if attach_to is not None and attach_to.name == "duckdb":
                 attach = sge.Attach(this=sge.alias_(sge.Literal.string(str(path)), ATTACHED))
                 try:
@@ -119,7 +126,7 @@ class ResultsStore:
                 except Exception:  # e.g. --store is the --db file itself; the error below says why if any
                     pass
             try:
-                return cls(ibis.duckdb.connect(str(path)), str(path))
+                return cls(ibis.duckdb.connect(str(path), read_only=not create), str(path))
             except Exception as exc:  # locked by another process, not a DuckDB file ...
                 raise BackendError(f"cannot open the results store {path}: {_first_line(exc)}") from None
         parts = urlsplit(url)
@@ -127,6 +134,7 @@ class ResultsStore:
         schema = segments[1] if parts.scheme.startswith("postgres") and len(segments) == 2 else None
         try:
             con = ibis.connect(url)
+            use_engine_compiler(con)
             if schema:
                 con.create_database(schema, force=True)
         except Exception as exc:
@@ -177,12 +185,23 @@ class ResultsStore:
         try:
             for name in SCHEMAS:
                 self.table(name)
-            self._delete(SNAPSHOTS, snapshot.as_of)
-            for name, rows in ((ACCOUNTS, accounts), (CATEGORIES, categories), (SIGNALS, signals)):
-                self._delete(name, snapshot.as_of)
-                with staged_sql():
-                    self.con.insert(name, rows.select(*SCHEMAS[name].names).cast(SCHEMAS[name]), database=self.database)
-            self._insert_snapshot_row(snapshot)
+            # One transaction: a failure part-way (disk full, a changed table) leaves the earlier
+            # snapshot of this date as it was.
+            self._run(sge.Transaction())
+            try:
+                self._delete(SNAPSHOTS, snapshot.as_of)
+                for name, rows in ((ACCOUNTS, accounts), (CATEGORIES, categories), (SIGNALS, signals)):
+                    self._delete(name, snapshot.as_of)
+                    with staged_sql():
+                        self.con.insert(
+                            name, rows.select(*SCHEMAS[name].names).cast(SCHEMAS[name]), database=self.database
+                        )
+                self._insert_snapshot_row(snapshot)
+                self._run(sge.Commit())
+            except BaseException:
+                with contextlib.suppress(Exception):  # the connection may be gone: the server rolls back
+                    self._run(sge.Rollback())
+                raise
             self._snapshots = None
         except BackendError:
             raise
@@ -245,6 +264,24 @@ class ResultsStore:
         disconnect = getattr(self.con, "disconnect", None)
         if disconnect is not None:
             disconnect()
+
+
+def _check_duckdb_file(path: Path) -> None:
+    """Refuse a store path that is not a DuckDB database file (new or existing).
+
+    DuckDB opens an existing CSV or Parquet file, and ``:memory:``, as an in-memory database:
+    the snapshot would be written nowhere.
+    """
+    if str(path) == ":memory:":
+        raise InputError("the results store must be a file: --store PATH.duckdb or a database URL")
+    if path.is_file() and path.stat().st_size > 0:
+        with path.open("rb") as fh:
+            header = fh.read(12)
+        if header[8:12] != b"DUCK":
+            raise InputError(
+                f"{path} is not a DuckDB database: the results store must be a DuckDB file (e.g. results.duckdb) "
+                "or a database URL"
+            )
 
 
 def _date(day: date) -> sge.Expression:
