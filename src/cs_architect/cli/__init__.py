@@ -12,7 +12,8 @@ import sys
 import click
 
 from cs_architect import __version__
-from cs_architect.errors import CsaError
+from cs_architect.errors import BackendError, CsaError
+from cs_architect.issues import Issue
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -67,6 +68,22 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    except Exception as exc:
+        if not _from_a_database(exc):
+            raise  # a bug in csa: the traceback is what a report needs
+        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        hint = "check that the database is reachable (the connection may have been lost) and run the command again"
+        echo_issues(BackendError(f"the database failed: {text}", [Issue("error", type(exc).__name__, hint=hint)]))
+        sys.exit(BackendError.exit_code)
+
+
+DATABASE_MODULES = ("duckdb", "_duckdb", "psycopg", "psycopg2", "snowflake", "google", "pyspark", "ibis")
+
+
+def _from_a_database(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised by a database driver or Ibis (a lost connection, a server
+    error) rather than by csa's own code."""
+    return type(exc).__module__.split(".")[0] in DATABASE_MODULES
 
 
 def run() -> None:

@@ -107,8 +107,11 @@ def accounts_export(store: ResultsStore, model: HealthModel, as_of: date) -> ir.
 
 
 def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:  # a file where a folder should be, no permission
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc} ({exc.filename or path.parent})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
