@@ -11,10 +11,12 @@ import csv
 import io
 import json
 import math
+import shutil
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 import pyarrow as pa
 import pytest
@@ -468,3 +470,20 @@ def test_segments_and_failed_payments_on_postgres(pg_url: str, seg_data: Path, p
         assert value["a"] == 4.0
     finally:
         source.close()
+
+
+def test_when_every_account_has_churned_the_hint_points_earlier(tmp_path: Path, company_parquet: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(company_parquet, data)
+    accounts = data / "accounts.parquet"
+    churned = tmp_path / "accounts.parquet"
+    duckdb.sql(  # test data: every account churned on 2024-06-20 at noon
+        f"COPY (SELECT * REPLACE (TIMESTAMP '2024-06-20 12:00' AS churned_at) FROM read_parquet('{accounts}'))"
+        f" TO '{churned}' (FORMAT parquet)"
+    )
+    shutil.move(churned, accounts)
+    with pytest.raises(DataError) as err:
+        score_accounts(full_model(), data_dir=data, as_of=AS_OF, out_dir=tmp_path / "out")
+    text = str(err.value)
+    assert "4 churned by then" in text and "start after it" not in text
+    assert "pass --as-of 2024-06-19 or earlier" in text and "later --as-of" not in text

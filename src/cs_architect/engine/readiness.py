@@ -80,13 +80,15 @@ def no_scoreable_accounts(data: ContractData, as_of: date) -> DataError:
     a = accounts.table
     end = datetime.combine(as_of + timedelta(days=1), time(0))
     start = ibis.coalesce(a.contract_start, a.created_at.date())
+    churned = a.account_id.notnull() & (a.churned_at < end)
     counts = to_rows(
         a.aggregate(
             rows=a.count(),
             no_id=a.count(where=a.account_id.isnull()),
-            churned=a.count(where=a.account_id.notnull() & (a.churned_at < end)),
-            later=a.count(where=a.account_id.notnull() & (start > as_of)),
+            churned=a.count(where=churned),
+            later=a.count(where=a.account_id.notnull() & ~churned.fill_null(False) & (start > as_of)),
             earliest=start.min(where=a.account_id.notnull() & (a.churned_at.isnull() | (a.churned_at >= end))),
+            last_churn=a.churned_at.max(where=churned),
         )
     )[0]
     why = []
@@ -96,10 +98,14 @@ def no_scoreable_accounts(data: ContractData, as_of: date) -> DataError:
         why.append(f"{counts['churned']:,} churned by then")
     if counts["no_id"]:
         why.append(f"{counts['no_id']:,} have no id")
-    earliest = counts["earliest"]
-    hint = "pass a later --as-of"
+    earliest, last_churn = counts["earliest"], counts["last_churn"]
+    hint = "check accounts.account_id, churned_at and the start dates (contract_start, created_at)"
     if isinstance(earliest, date) and earliest > as_of:
         hint = f"the earliest contract start or creation is {earliest}: pass --as-of {earliest} or later"
+    elif counts["churned"] and not counts["later"] and isinstance(last_churn, datetime):
+        before = last_churn.date() - timedelta(days=1)
+        last = last_churn.date()
+        hint = f"every account with an id churned by then (the last on {last}): pass --as-of {before} or earlier"
     message = (
         f"none of the {counts['rows']:,} accounts in {accounts.origin} can be scored as of {as_of}"
         f"{': ' + ', '.join(why) if why else ''}; nothing was written"
