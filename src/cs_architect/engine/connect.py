@@ -33,6 +33,8 @@ CSV = (".csv", ".csv.gz", ".tsv", ".tsv.gz", ".txt")
 def redact(url: str) -> str:
     """A database URL without its password, safe to print."""
     parts = urlsplit(url)
+    if not parts.password:
+        return url  # unchanged: urlunsplit would turn duckdb:///path into duckdb://path
     if parts.password:
         host = parts.hostname or ""
         netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
@@ -115,6 +117,15 @@ def connect_data(*, data_dir: Path | None = None, db_url: str | None = None, tim
             )
         return DataSource(con=con, kind="files", where=str(path), data_dir=path, notes=notes)
     assert db_url is not None
+    parts = urlsplit(db_url)
+    target = parts.netloc + parts.path  # duckdb:///abs/path, duckdb://relative/path
+    if parts.scheme == "duckdb" and target not in ("", "/", ":memory:", "/:memory:"):
+        path = Path(target)
+        if not path.is_file():  # DuckDB would create an empty database there and find no tables
+            raise DataError(
+                f"{path}: no such DuckDB database",
+                [Issue("error", "the --db file does not exist", file=str(path), hint="check the path after duckdb:///")],
+            )
     try:
         con = ibis.connect(db_url)
     except Exception as exc:  # driver errors vary by backend; all mean "cannot connect"
