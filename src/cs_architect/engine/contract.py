@@ -410,7 +410,7 @@ def load_contract(source: DataSource, sources: Sources, needed: Iterable[str] = 
         raw = open_table(source, name, spec)
         if raw is None:
             where = spec.file if source.kind == "files" else (spec.table or name)
-            data.missing[name] = f"not found ({where})" if where else "no file or table given"
+            data.missing[name] = f"{where} not found" if where else "no file or table given"
             continue
         if spec.join is not None:
             joined = _join(source, raw, spec)
