@@ -487,3 +487,18 @@ def test_when_every_account_has_churned_the_hint_points_earlier(tmp_path: Path, 
     text = str(err.value)
     assert "4 churned by then" in text and "start after it" not in text
     assert "pass --as-of 2024-06-19 or earlier" in text and "later --as-of" not in text
+
+
+def test_events_without_any_event_name_are_announced(tmp_path: Path, company_parquet: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(company_parquet, data)
+    events = data / "events.parquet"
+    blank = tmp_path / "events.parquet"
+    duckdb.sql(  # test data: the event column mapped to nothing useful, every row NULL
+        f"COPY (SELECT * REPLACE (CAST(NULL AS VARCHAR) AS event) FROM read_parquet('{events}'))"
+        f" TO '{blank}' (FORMAT parquet)"
+    )
+    shutil.move(blank, events)
+    run = score_accounts(full_model(), data_dir=data, as_of=AS_OF, out_dir=tmp_path / "out")
+    assert any("no row has a value in events.event" in n for n in run.notices)
+    assert "WARNING: events.parquet: no row has a value in events.event" in run.to_text()

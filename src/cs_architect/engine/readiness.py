@@ -124,7 +124,14 @@ class Staleness:
     newest: date | None
     days: int | None
 
+    unnamed: str | None = None  # a column signals filter on, empty in every row
+
     def message(self, as_of: date) -> str:
+        if self.unnamed is not None:
+            return (
+                f"{self.origin}: no row has a value in {self.table}.{self.unnamed}: signals that look for "
+                f"particular {self.unnamed} names see no activity at all (check sources.{self.table}.columns)"
+            )
         if self.newest is None:
             return f"{self.origin} has no rows: signals reading {self.table} see no activity at all"
         effect = (
@@ -138,34 +145,43 @@ class Staleness:
         )
 
 
-def newest_rows(data: ContractData, tables: Iterable[str]) -> dict[str, tuple[date | None, int]]:
-    """Table -> (date of its newest row, its row count) for the activity tables among
-    ``tables`` that are present, in one query (a UNION ALL of one aggregate per table)."""
+NAME_COLUMN = {"events": "event", "touchpoints": "kind"}  # what signals filter activity rows by
+
+
+def newest_rows(data: ContractData, tables: Iterable[str]) -> dict[str, tuple[date | None, int, int]]:
+    """Table -> (date of its newest row, its row count, rows with a name) for the activity
+    tables among ``tables`` that are present, in one query (a UNION ALL of one aggregate per
+    table). "With a name": an event or touchpoint kind (:data:`NAME_COLUMN`); all rows elsewhere."""
     parts: list[ir.Table] = []
     for name in sorted(set(tables) & set(ACTIVITY_TIME)):
         t = data.get(name)
         if t is None:
             continue
         stamp = t[ACTIVITY_TIME[name]].cast("timestamp")
-        parts.append(t.aggregate(newest=stamp.max(), rows=t.count()).mutate(table=ibis.literal(name)))
+        column = NAME_COLUMN.get(name)
+        named = t.count(where=t[column].notnull()) if column and data.tables[name].present(column) else t.count()
+        parts.append(t.aggregate(newest=stamp.max(), rows=t.count(), named=named).mutate(table=ibis.literal(name)))
     if not parts:
         return {}
     union = parts[0] if len(parts) == 1 else ibis.union(*parts)
     out = {}
     for r in to_rows(union):
         newest = r["newest"]
-        out[r["table"]] = (newest.date() if isinstance(newest, datetime) else newest, int(r["rows"]))
+        out[r["table"]] = (newest.date() if isinstance(newest, datetime) else newest, int(r["rows"]), int(r["named"]))
     return out
 
 
 def stale_tables(data: ContractData, as_of: date, tables: Iterable[str]) -> list[Staleness]:
     """Activity tables (of ``tables``) whose newest row is more than :data:`STALE_DAYS` days
-    before ``as_of``, or that have no rows."""
+    before ``as_of``, that have no rows, or none with an event name (touchpoint kind)."""
     out = []
-    for name, (newest, rows) in sorted(newest_rows(data, tables).items()):
+    for name, (newest, rows, named) in sorted(newest_rows(data, tables).items()):
         origin = data.tables[name].origin
         if rows == 0 or newest is None:
             out.append(Staleness(name, origin, None, None))
+            continue
+        if named == 0:
+            out.append(Staleness(name, origin, newest, None, NAME_COLUMN[name]))
             continue
         days = (as_of - newest).days
         if days > STALE_DAYS[name]:
