@@ -74,6 +74,7 @@ def test_explain_prints_the_sql(capsys: pytest.CaptureFixture[str], out: Path, c
     assert code == 0 and "SELECT" in text and "FILTER" in text and "GROUP BY" in text
     code, text, _ = csa(capsys, "scores", out, "--explain", "--data", company_parquet, "--as-of", "2024-06-30")
     assert code == 0 and 'FROM "src_events"' in text
+    assert f"--   src_events: events.parquet in {company_parquet}" in text  # what the views read
 
 
 @pytest.mark.parametrize(

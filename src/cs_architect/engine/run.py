@@ -89,9 +89,21 @@ def scoring_sql(
         data = load_contract(source, model.sources, tables_needed(model))
         if "accounts" in data.missing:
             raise DataError(f"the accounts table is required: {data.missing['accounts']}")
-        return sql(data, source.backend)
+        text = sql(data, source.backend)
     finally:
         source.close()
+    if data_dir is None:
+        return text
+    # The SQL reads the files through views of the session; say what they are so it can be rerun.
+    views = [f"--   src_{name}: {t.origin} in {data_dir}".replace("\n", " ") for name, t in sorted(data.tables.items())]
+    return "\n".join(
+        [
+            "-- tables: DuckDB views of the files (CREATE VIEW src_<table> AS FROM read_parquet/read_csv(...));",
+            "-- CSV tables are converted first, into temporary tables csa_contract_<table>",
+            *views,
+            text,
+        ]
+    )
 
 
 def out_of_segment(segments: list[str]) -> str:
