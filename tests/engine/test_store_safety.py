@@ -155,3 +155,8 @@ def test_a_database_error_is_reported_not_a_traceback(
     assert done.value.code == 4
     err = capsys.readouterr().err
     assert "the database failed: connection lost" in err and "Traceback" not in err
+
+
+def test_a_postgres_store_url_with_too_many_parts_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="database\\[/schema\\]"):
+        ResultsStore.open("postgresql://ann:pw@localhost/db/schema/extra")

@@ -131,6 +131,11 @@ class ResultsStore:
                 raise BackendError(f"cannot open the results store {path}: {_first_line(exc)}") from None
         parts = urlsplit(url)
         segments = [p for p in parts.path.split("/") if p]
+        if parts.scheme.startswith("postgres") and len(segments) > 2:
+            raise InputError(
+                f"--store {redact(url)}: a PostgreSQL store is postgresql://user@host/database[/schema] "
+                f"(got {len(segments)} path parts)"
+            )
         schema = segments[1] if parts.scheme.startswith("postgres") and len(segments) == 2 else None
         try:
             con = ibis.connect(url)
