@@ -124,7 +124,11 @@ def connect_data(*, data_dir: Path | None = None, db_url: str | None = None, tim
         if not path.is_file():  # DuckDB would create an empty database there and find no tables
             raise DataError(
                 f"{path}: no such DuckDB database",
-                [Issue("error", "the --db file does not exist", file=str(path), hint="check the path after duckdb:///")],
+                [
+                    Issue(
+                        "error", "the --db file does not exist", file=str(path), hint="check the path after duckdb:///"
+                    )
+                ],
             )
     try:
         con = ibis.connect(db_url)
