@@ -148,39 +148,57 @@ class Staleness:
 NAME_COLUMN = {"events": "event", "touchpoints": "kind"}  # what signals filter activity rows by
 
 
-def newest_rows(data: ContractData, tables: Iterable[str]) -> dict[str, tuple[date | None, int, int]]:
-    """Table -> (date of its newest row, its row count, rows with a name) for the activity
-    tables among ``tables`` that are present, in one query (a UNION ALL of one aggregate per
-    table). "With a name": an event or touchpoint kind (:data:`NAME_COLUMN`); all rows elsewhere."""
+def newest_rows(data: ContractData, tables: Iterable[str]) -> dict[str, tuple[date | None, int]]:
+    """Table -> (date of its newest row, its row count) for the activity tables among
+    ``tables`` that are present, in one query (a UNION ALL of one aggregate per table)."""
     parts: list[ir.Table] = []
     for name in sorted(set(tables) & set(ACTIVITY_TIME)):
         t = data.get(name)
         if t is None:
             continue
         stamp = t[ACTIVITY_TIME[name]].cast("timestamp")
-        column = NAME_COLUMN.get(name)
-        named = t.count(where=t[column].notnull()) if column and data.tables[name].present(column) else t.count()
-        parts.append(t.aggregate(newest=stamp.max(), rows=t.count(), named=named).mutate(table=ibis.literal(name)))
+        parts.append(t.aggregate(newest=stamp.max(), rows=t.count()).mutate(table=ibis.literal(name)))
     if not parts:
         return {}
     union = parts[0] if len(parts) == 1 else ibis.union(*parts)
     out = {}
     for r in to_rows(union):
         newest = r["newest"]
-        out[r["table"]] = (newest.date() if isinstance(newest, datetime) else newest, int(r["rows"]), int(r["named"]))
+        out[r["table"]] = (newest.date() if isinstance(newest, datetime) else newest, int(r["rows"]))
     return out
+
+
+def unnamed_tables(data: ContractData, tables: Iterable[str]) -> list[str]:
+    """Activity tables (of ``tables``) with rows but no row with a name (:data:`NAME_COLUMN`).
+
+    One query of a ``LIMIT 1`` per table: the database stops at the first named row, so the
+    usual case reads a few rows, not the table (a count of named rows took 0.65 s at 50M events).
+    """
+    parts: dict[str, ir.Table] = {}
+    for name in sorted(set(tables) & set(NAME_COLUMN)):
+        t = data.get(name)
+        if t is not None and data.tables[name].present(NAME_COLUMN[name]):
+            parts[name] = t.filter(t[NAME_COLUMN[name]].notnull()).limit(1).select(table=ibis.literal(name))
+    if not parts:
+        return []
+    union = ibis.union(*parts.values()) if len(parts) > 1 else next(iter(parts.values()))
+    named = {r["table"] for r in to_rows(union)}
+    return [name for name in parts if name not in named]
 
 
 def stale_tables(data: ContractData, as_of: date, tables: Iterable[str]) -> list[Staleness]:
     """Activity tables (of ``tables``) whose newest row is more than :data:`STALE_DAYS` days
     before ``as_of``, that have no rows, or none with an event name (touchpoint kind)."""
     out = []
-    for name, (newest, rows, named) in sorted(newest_rows(data, tables).items()):
+    newest_of = newest_rows(data, tables)
+    with_rows = [name for name, (newest, rows) in newest_of.items() if rows and newest is not None]
+    unnamed = set(unnamed_tables(data, with_rows))
+    for name, (newest, rows) in sorted(newest_of.items()):
         origin = data.tables[name].origin
         if rows == 0 or newest is None:
             out.append(Staleness(name, origin, None, None))
             continue
-        if named == 0:
+        if name in unnamed:
             out.append(Staleness(name, origin, newest, None, NAME_COLUMN[name]))
             continue
         days = (as_of - newest).days
