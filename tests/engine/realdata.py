@@ -1,9 +1,10 @@
-"""The two real datasets in ../shared/realdata and what the tests and docs/realdata.md need
+"""The three real datasets in ../shared/realdata and what the tests and docs/realdata.md need
 from them: `csa score` run as each README says, scores as of any date without storing them, the
-outcomes each dataset records (churn events, ended subscriptions, the peer's own health score),
-and the statistics that compare the two (Spearman's ρ, Welch's t).
+outcomes each dataset records (churn events, ended subscriptions, the peer's own health score,
+the last subscription term), and the statistics that compare them (Spearman's ρ, Welch's t,
+ROC AUC).
 
-``uv run python -m tests.engine.realdata [ravenstack|r3n0va]`` prints the figures of
+``uv run python -m tests.engine.realdata [ravenstack|r3n0va|fightchurn]`` prints the figures of
 docs/realdata.md over every month of each dataset (about a minute).
 """
 
@@ -32,7 +33,7 @@ from cs_architect.engine.connect import connect_data
 from cs_architect.engine.contract import ContractData, load_contract
 from cs_architect.engine.execute import to_rows
 from cs_architect.engine.model import tables_needed
-from cs_architect.engine.scoring import category_column
+from cs_architect.engine.scoring import category_column, score_column
 from cs_architect.engine.store import ACCOUNTS, SIGNALS
 from cs_architect.spec.health_model import HealthModel
 from tests.conftest import EXAMPLES, REALDATA
@@ -58,6 +59,7 @@ class Dataset:
 
 RAVENSTACK = Dataset("ravenstack", "ravenstack", date(2024, 12, 31))
 R3N0VA = Dataset("r3n0va", "r3n0va-saas", date(2026, 6, 30))
+FIGHTCHURN = Dataset("fightchurn", "fightchurn-socialnet", date(2020, 6, 30))
 
 
 # -- running the model ---------------------------------------------------------------------------
@@ -132,6 +134,14 @@ def spearman(x: list[float], y: list[float]) -> float:
 def mean(values: list[float]) -> float:
     """The mean, NaN for no values."""
     return statistics.fmean(values) if values else float("nan")
+
+
+def roc_auc(risk: list[float], churned: list[bool]) -> float:
+    """ROC AUC of ``risk`` for ``churned``: the chance that a random churner has a higher risk
+    than a random account that stays, ties counting half (Mann-Whitney U ÷ n₁n₀)."""
+    r, y = ranks(risk), np.asarray(churned, dtype=bool)
+    n1, n0 = int(y.sum()), int((~y).sum())
+    return float((r[y].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
 def welch_t(a: list[float], b: list[float]) -> float:
@@ -259,6 +269,75 @@ def r3n0va_compare(model: HealthModel, data: ContractData, dates: list[date]) ->
     )
 
 
+# fight-churn: an account is a run of monthly terms without gaps (signal_check.json:
+# subscription_gaps 0); it starts with its first term and churned at the end of its last when
+# that is on or before the simulation's end (PROVENANCE.md). The mapping cannot say this (see
+# examples/realdata/fightchurn/health_model.yaml), so the tests take it from the file.
+FIGHTCHURN_END = date(2020, 7, 1)
+FIGHTCHURN_BACKTEST = [date(2020, m, 1) for m in (3, 4, 5, 6)]
+
+
+def fightchurn_terms() -> dict[str, tuple[date, date]]:
+    """account id -> (its first start_date, its last end_date) in subscriptions.csv."""
+    subs = FIGHTCHURN.csv("subscriptions.csv", account_id=pa.string(), start_date=pa.date32(), end_date=pa.date32())
+    out: dict[str, tuple[date, date]] = {}
+    for a, start, end in zip(*(subs[c].to_pylist() for c in ("account_id", "start_date", "end_date")), strict=True):
+        first, last = out.get(a, (start, end))
+        out[a] = (min(first, start), max(last, end))
+    return out
+
+
+def fightchurn_churn_labels(terms: dict[str, tuple[date, date]], as_of: date, horizon: int = 30) -> dict[str, bool]:
+    """Accounts subscribed on ``as_of`` (first term started by then, last one ends after it) ->
+    whether they churn in the next ``horizon`` days (their last term ends by then)."""
+    until = min(as_of + timedelta(days=horizon), FIGHTCHURN_END)
+    return {a: last <= until for a, (first, last) in terms.items() if first <= as_of < last}
+
+
+@dataclass
+class Backtest:
+    """How well (100 − score) ranks the accounts that churn in the next 30 days above those that
+    stay, over the accounts subscribed on each as-of date."""
+
+    dates: dict[date, tuple[int, int, float]]  # as-of date -> (accounts, churners, AUC)
+    n: int  # account-dates, pooled
+    churners: int
+    auc: float  # pooled over the dates
+    auc_tenure_28: float  # pooled, accounts subscribed for 28 days or more (PROVENANCE.md's basis)
+    categories: dict[str, float]  # pooled AUC of (100 − category score), where it has data
+
+
+def fightchurn_backtest(scores: dict[date, dict[str, dict[str, Any]]], terms: dict[str, tuple[date, date]]) -> Backtest:
+    """The back-test of ``scores`` (as-of date -> :func:`scores_at`) against churn labels from
+    subscriptions.csv."""
+    per_date: dict[date, tuple[int, int, float]] = {}
+    risk: list[float] = []
+    churned: list[bool] = []
+    tenured: list[bool] = []
+    parts: dict[str, tuple[list[float], list[bool]]] = {}
+    for as_of, rows in sorted(scores.items()):
+        labels = fightchurn_churn_labels(terms, as_of)
+        r = [100 - rows[a]["score"] for a in labels]
+        per_date[as_of] = (len(labels), sum(labels.values()), roc_auc(r, list(labels.values())))
+        risk += r
+        churned += labels.values()
+        tenured += [(as_of - terms[a][0]).days >= 28 for a in labels]
+        for a, y in labels.items():
+            for key, value in rows[a].items():
+                if key not in ("account_id", "score", "band", "coverage") and value is not None:
+                    parts.setdefault(key, ([], []))[0].append(100 - value)
+                    parts[key][1].append(y)
+    old = [i for i, t in enumerate(tenured) if t]
+    return Backtest(
+        dates=per_date,
+        n=len(risk),
+        churners=sum(churned),
+        auc=roc_auc(risk, churned),
+        auc_tenure_28=roc_auc([risk[i] for i in old], [churned[i] for i in old]),
+        categories={k: roc_auc(*v) for k, v in sorted(parts.items())},
+    )
+
+
 def scoreable(ds: Dataset) -> int:
     """Accounts the data says exist and have not churned by the as-of date, counted from the
     raw files: RavenStack accounts signed up by then; r3n0va subscriptions started by then and
@@ -338,6 +417,8 @@ def _report(ds: Dataset) -> None:  # pragma: no cover - run by hand
                 )
             print("pooled", len(pooled[0]), f"{statistics.fmean(pooled[0]):.2f}", len(pooled[1]),
                   f"{statistics.fmean(pooled[1]):.2f}")  # fmt: skip
+        elif ds is FIGHTCHURN:
+            _fightchurn_report(model, data)
         else:
             months = [month_end(date(y, m, 1)) for y in (2024, 2025, 2026) for m in range(1, 13)]
             months = [d for d in months if date(2024, 3, 1) <= d <= R3N0VA.as_of]
@@ -349,7 +430,41 @@ def _report(ds: Dataset) -> None:  # pragma: no cover - run by hand
             print("the peer's usage score vs what the data shows of its input:", r3n0va_usage_proxies())
 
 
+def without(model: HealthModel, signals: tuple[str, ...] = (), categories: tuple[str, ...] = ()) -> HealthModel:
+    """The model without some signals or categories, category weights scaled back to 100."""
+    spec = model.model_dump()
+    kept = [c for c in spec["categories"] if c["id"] not in categories]
+    total = sum(c["weight"] for c in kept)
+    for c in kept:
+        c["weight"] *= 100 / total
+        c["signals"] = [s for s in c["signals"] if s["id"] not in signals]
+    return HealthModel.model_validate({**spec, "categories": kept})
+
+
+def _fightchurn_report(model: HealthModel, data: ContractData) -> None:  # pragma: no cover - run by hand
+    terms = fightchurn_terms()
+    labels = [fightchurn_churn_labels(terms, d) for d in [date(2020, m, 1) for m in range(2, 7)]]
+    print("Feb-Jun 1 labels (signal_check.json churn_30/all_active):", sum(map(len, labels)),
+          sum(sum(x.values()) for x in labels))  # fmt: skip
+    scores = {d: scores_at(model, data, d) for d in FIGHTCHURN_BACKTEST}
+    print("the model:", fightchurn_backtest(scores, terms))
+    signals: dict[date, dict[str, dict[str, Any]]] = {}
+    for d in FIGHTCHURN_BACKTEST:
+        expr = build_scoring(model, data, d).expr
+        picked = {s.id: expr[score_column(s.id)] for _, s in model.signals()}
+        signals[d] = {r["account_id"]: r for r in to_rows(expr.select("account_id", "score", **picked))}
+    print("per signal (pooled AUC of 100 - signal score):", fightchurn_backtest(signals, terms).categories)
+    variants = {  # evaluated on the same dates: in-sample, not a model to ship
+        "without negative_events": without(model, signals=("negative_events",)),
+        "without commercial": without(model, categories=("commercial",)),
+        "without both": without(model, signals=("negative_events",), categories=("commercial",)),
+    }
+    for name, variant in variants.items():
+        b = fightchurn_backtest({d: scores_at(variant, data, d) for d in FIGHTCHURN_BACKTEST}, terms)
+        print(f"variant {name}: pooled AUC {b.auc:.4f}, per date", {d: round(x[2], 4) for d, x in b.dates.items()})
+
+
 if __name__ == "__main__":  # pragma: no cover
-    for dataset in (RAVENSTACK, R3N0VA):
+    for dataset in (RAVENSTACK, R3N0VA, FIGHTCHURN):
         if dataset.data.is_dir() and (len(sys.argv) < 2 or dataset.name in sys.argv[1:]):
             _report(dataset)
