@@ -441,7 +441,36 @@ def without(model: HealthModel, signals: tuple[str, ...] = (), categories: tuple
     return HealthModel.model_validate({**spec, "categories": kept})
 
 
+FIGHTCHURN_ANCHORS = """
+with e as (select account_id::varchar as a, event_time::timestamp as ts, event_type as ev
+           from read_csv('{d}/events.csv.gz')),
+terms as (select account_id::varchar as a, min(start_date) as f, max(end_date) as l
+          from read_csv('{d}/subscriptions.csv') group by all),
+subscribed as (select a from terms where f <= date '2020-06-01' and l > date '2020-06-01'),
+month as (
+    select s.a, count(e.a) as events,
+           count(e.a) filter (where ev in ('newfriend', 'message', 'reply')) as value,
+           count(e.a) filter (where ev in ('unfriend', 'dislike')) as negative,
+           count(distinct ev) filter (where ev in ('post', 'newfriend', 'like', 'message', 'reply')) as kinds
+    from subscribed s left join e on e.a = s.a
+         and e.ts >= date '2020-05-03' and e.ts < date '2020-06-02' group by all),
+days as (select distinct a, ts::date as day from e),
+gaps as (select day - lag(day) over (partition by a order by day) as gap from days)
+select (select quantile_cont(events, [0.1, 0.5, 0.9]) from month) as events,
+       (select quantile_cont(value, [0.1, 0.25, 0.5, 0.75, 0.9]) from month) as value,
+       (select quantile_cont(negative, [0.25, 0.5, 0.9]) from month) as negative,
+       (select histogram(kinds) from month) as kinds,
+       (select quantile_cont(gap, [0.5, 0.9, 0.99]) from gaps where gap is not null) as gaps
+"""
+
+
 def _fightchurn_report(model: HealthModel, data: ContractData) -> None:  # pragma: no cover - run by hand
+    import duckdb
+
+    print("30 days to 2020-06-01, accounts subscribed then (the scoring anchors; percentiles):")
+    row = duckdb.sql(FIGHTCHURN_ANCHORS.format(d=FIGHTCHURN.data)).fetchone()
+    assert row is not None
+    print(dict(zip(("events", "value", "negative", "kinds", "gaps between active days"), row, strict=True)))
     terms = fightchurn_terms()
     labels = [fightchurn_churn_labels(terms, d) for d in [date(2020, m, 1) for m in range(2, 7)]]
     print("Feb-Jun 1 labels (signal_check.json churn_30/all_active):", sum(map(len, labels)),
