@@ -331,6 +331,11 @@ def test_fightchurn_scores_churned_accounts_too(fightchurn_scores: dict[date, di
     assert terms["3598"][0] == FIGHTCHURN.as_of
     assert [a for a in active if scores[a]["band"] == "critical"] == ["3598"]
     assert (scores["3598"]["score"], scores["3598"]["usage"]) == (pytest.approx(20.0), None)
+    # Earlier, accounts that have not started are scored the same way: on 2020-03-01, 1,151 of them.
+    march = fightchurn_scores[date(2020, 3, 1)]
+    future = [a for a, (first, _) in terms.items() if first > date(2020, 3, 1)]
+    assert len(march) == 3629 and len(future) == 1151, NOT_EXPRESSIBLE
+    assert {(march[a]["band"], round(march[a]["score"], 6)) for a in future} == {("critical", 20.0)}
 
 
 # as of 2020-06-30: every account the CLI scores, and the accounts subscribed that day
