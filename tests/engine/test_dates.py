@@ -7,8 +7,10 @@ from datetime import datetime
 import ibis
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from cs_architect.engine.dates import DateFormatError, compile_format, parse_timestamp
+from cs_architect.engine.dates import DateFormatError, compile_format, date_layout, parse_timestamp
 from cs_architect.engine.execute import to_rows
 
 
@@ -72,3 +74,62 @@ def test_compact_and_two_digit_years() -> None:
 def test_unusable_formats(fmt: str) -> None:
     with pytest.raises(DateFormatError):
         compile_format(fmt)
+
+
+def layouts(values: list[str], fmt: str | None = None) -> list[int]:
+    t = ibis.memtable(pa.table({"i": list(range(len(values))), "s": pa.array(values, pa.string())}))
+    layout = date_layout(t.s, compile_format(fmt))
+    assert layout is not None
+    return [r["n"] for r in to_rows(t.select("i", n=layout).order_by("i"))]
+
+
+def test_common_spellings_are_read_by_position() -> None:
+    # Extracting regex groups costs ~10x a match, so fixed-width spellings skip it (see dates.py).
+    iso = [
+        "2024-01-05",
+        "2024-01-05 10:20:30",
+        "2024-01-05T10:20:30.123Z",
+        "2024-01-05T10:20",
+        "2024-1-5",
+        " 2024-01-05",
+    ]
+    assert layouts(iso) == [0, 1, 1, 2, -1, -1]
+    assert layouts(["2024-01-05 10:20:30+02:00", "", "x" * 19]) == [-1, -1, -1]
+    assert layouts(["05/01/2024 09:30", "5/1/2024 9:30"], "%d/%m/%Y %H:%M") == [0, -1]
+    assert compile_format("%d %B %Y").layouts == ()  # a full month name has no fixed width
+
+
+SPELLINGS = [
+    (None, "%Y-%m-%d"),
+    (None, "%Y-%m-%d %H:%M:%S"),
+    (None, "%Y-%m-%dT%H:%M:%S.123456Z"),
+    (None, "%Y-%m-%dT%H:%M"),
+    (None, "{y}-{m}-{d} {H}:%M"),  # not zero-padded: read through the regex
+    (None, " %Y-%m-%d %H:%M:%S "),
+    (None, "%Y-%m-%dT%H:%M:%S+00:00"),
+    ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M"),
+    ("%d/%m/%Y %H:%M", "{d}/{m}/%Y {H}:%M"),
+    ("%d %b %y", "%d %b %y"),
+    ("%m/%d/%Y %I:%M %p", "%m/%d/%Y %I:%M %p"),
+]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    when=st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2068, 12, 31)).map(
+        lambda d: d.replace(microsecond=0)
+    ),
+    picks=st.lists(st.integers(0, len(SPELLINGS) - 1), min_size=1, max_size=6),
+)
+def test_position_and_regex_paths_read_the_same(when: datetime, picks: list[int]) -> None:
+    """Whichever path a value takes, it reads as the moment it spells (to its precision)."""
+    for fmt in {SPELLINGS[i][0] for i in picks}:
+        spellings = [SPELLINGS[i][1] for i in picks if SPELLINGS[i][0] == fmt]
+        unpadded = {"y": when.year, "m": when.month, "d": when.day, "H": when.hour}
+        texts = [when.strftime(s.format(**unpadded)) for s in spellings]
+        expected = [when.replace(second=0) if "%S" not in s else when for s in spellings]
+        expected = [
+            w.replace(hour=0, minute=0, second=0) if "%H" not in s and "%I" not in s and "{H}" not in s else w
+            for w, s in zip(expected, spellings, strict=True)
+        ]
+        assert parse(texts, fmt) == [(e, False) for e in expected], texts

@@ -27,7 +27,14 @@ import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from cs_architect.engine.connect import DataSource, RawTable, open_table
-from cs_architect.engine.dates import DateFormatError, compile_format, date_fields, date_valid, date_value
+from cs_architect.engine.dates import (
+    DateFormatError,
+    compile_format,
+    date_fields,
+    date_layout,
+    date_valid,
+    date_value,
+)
 from cs_architect.engine.execute import staged_sql
 from cs_architect.errors import DataError
 from cs_architect.issues import Issue, Level
@@ -231,9 +238,11 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
         )
         paths = {"month": f"{where}.period.start", PERIOD_END: f"{where}.period.end"}
 
-    # Three projections keep the generated SQL small: (1) pick, translate and split text dates
-    # into fields, (2) validate the fields, (3) convert to contract types.
+    # Projections keep the generated SQL small: (0) which fixed-width layout each text date has,
+    # (1) pick, translate and split text dates into fields, (2) validate the fields, (3) convert
+    # to contract types.
     first: dict[str, ir.Value] = {}
+    layouts: dict[str, ir.Value] = {}  # text date column -> its layout (step 0)
     text_dates: dict[str, list[str]] = {}  # contract column -> names of its date fields
     mapped: dict[str, str] = {}
     converted: list[str] = []
@@ -285,9 +294,10 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
             value = text.substitute(spec.values[col], else_=text)
         if ctype in ("date", "timestamp") and _family(value.type()) == "text":
             first[col + TEXT_SUFFIX] = value
-            fields = date_fields(value, pattern)
-            first.update({f"{col}__{k}": v for k, v in fields.items()})
-            text_dates[col] = list(fields)
+            layout = date_layout(value, pattern)
+            if layout is not None:
+                layouts[col] = layout
+            text_dates[col] = []  # its fields, once step 0 exists
             continue
         first[col + SRC] = value
         problem = _convert(value, ctype).problem
@@ -306,7 +316,13 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
     if unusable:
         return None, issues
 
-    a = raw.table.select(**first)
+    pre = raw.table.mutate(**{f"{c}__layout": v for c, v in layouts.items()}) if layouts else raw.table
+    for col in text_dates:
+        value = first[col + TEXT_SUFFIX]
+        fields = date_fields(value, pattern, pre[f"{col}__layout"] if col in layouts else None)
+        first.update({f"{col}__{k}": v for k, v in fields.items()})
+        text_dates[col] = list(fields)
+    a = pre.select(**first)
     b = a.mutate(**{c + "__valid": date_valid({f: a[f"{c}__{f}"] for f in fs}) for c, fs in text_dates.items()})
     columns: dict[str, ir.Value] = {}
     for col, (ctype, _required) in contract.items():
