@@ -52,6 +52,7 @@ _DIRECTIVES: dict[str, tuple[str, str, str]] = {
     "z": (r"(Z|[+-]\d{2}:?\d{2})", r"(Z|[+-]\d{2}:?\d{2})", "offset"),
 }
 
+
 @dataclass(frozen=True)
 class Layout:
     """A fixed-width spelling of a format: values matching ``regex`` hold each field at a fixed
