@@ -292,12 +292,31 @@ def date_value(f: dict[str, ir.Value], valid: ir.BooleanValue) -> Parsed:
     return Parsed(value=value, bad=f["present"] & ~valid)
 
 
+def parse_column(table: ir.Table, column: str, pattern: DatePattern) -> ir.Table:
+    """``table`` with the text ``column`` parsed by ``pattern`` into ``<column>__value`` (a
+    timestamp or NULL) and ``<column>__bad`` (text present but unreadable).
+
+    The steps run as their own projections (layout, fields, validity, value), as the contract
+    step does: nested in one expression, every field would repeat the layout tests.
+    """
+    layout = date_layout(table[column], pattern)
+    t = table.mutate(_csa_layout=layout) if layout is not None else table
+    fields = date_fields(t[column], pattern, t._csa_layout if layout is not None else None)
+    names = {f"_csa_f_{k}": v for k, v in fields.items()}
+    t = t.mutate(**names)
+    staged = {k: t[f"_csa_f_{k}"] for k in fields}
+    t = t.mutate(_csa_valid=date_valid(staged))
+    parsed = date_value({k: t[f"_csa_f_{k}"] for k in fields}, t._csa_valid)
+    out = t.mutate(**{f"{column}__value": parsed.value, f"{column}__bad": parsed.bad})
+    return out.drop(*[c for c in out.columns if c.startswith("_csa_")])
+
+
 def parse_timestamp(text: ir.StringValue, pattern: DatePattern) -> Parsed:
     """Parse text into a timestamp with ``pattern`` in one expression; impossible or
     non-matching values become NULL and ``bad`` is true where text was present.
 
-    Tables should run the three steps as separate projections (see the contract step), which
-    keeps the SQL small; this one-expression form suits a single column.
+    Every field is read through the regex (no layouts: see :func:`parse_column` for a table,
+    which is what the contract step does).
     """
-    fields = date_fields(text, pattern, date_layout(text, pattern))
+    fields = date_fields(text, pattern)
     return date_value(fields, date_valid(fields))
