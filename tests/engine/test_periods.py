@@ -83,6 +83,20 @@ def test_each_period_counts_in_every_month_whose_first_day_it_covers(folder: Pat
     }
 
 
+def test_an_exclusive_end_is_the_next_periods_start(tmp_path: Path) -> None:
+    # Monthly terms as billing systems write them: each ends on the day the next one starts.
+    write(tmp_path, "accounts.csv", ACCOUNTS)
+    terms = "sub,customer,amount,starts,ends\n" + "".join(
+        f"t{i},a,10,{start},{end}\n"
+        for i, (start, end) in enumerate([("01/01/2024", "01/02/2024"), ("01/02/2024", "01/03/2024")])
+    )
+    write(tmp_path, "subs.csv", terms + "t9,b,20,15/01/2024,15/02/2024\n")
+    inclusive = _months(tmp_path, _sources())
+    assert inclusive[("a", date(2024, 2, 1))] == 20  # both terms hold on Feb 1 when the end is read as inclusive
+    months = _months(tmp_path, _sources(period={"start": "starts", "end": "ends", "end_exclusive": True}))
+    assert months == {("a", date(2024, 1, 1)): 10, ("a", date(2024, 2, 1)): 10, ("b", date(2024, 2, 1)): 20}
+
+
 def test_mrr_change_reads_the_months(folder: Path) -> None:
     data = load_contract(connect_data(data_dir=folder), _sources(), ["mrr"])
     rows = to_rows(signal_table(data, "mrr_change", {"months": 3}, date(2024, 7, 15)))

@@ -19,8 +19,10 @@ data check can show example values.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -35,7 +37,7 @@ from cs_architect.engine.dates import (
     date_valid,
     date_value,
 )
-from cs_architect.engine.execute import staged_sql
+from cs_architect.engine.execute import staged_sql, stop_if_interrupted
 from cs_architect.errors import DataError
 from cs_architect.issues import Issue, Level
 from cs_architect.spec.sources import CONTRACT, Sources, TableSource
@@ -61,6 +63,7 @@ class ContractTable:
     converted: list[str]  # contract columns read from text (have a <col>__text twin)
     defaulted: list[str] = field(default_factory=list)  # contract columns set by sources.defaults
     period: bool = False  # rows run from ``month`` to ``period_end``: ``table`` has one row per month
+    end_exclusive: bool = False  # ``period_end`` is the first day the row no longer covers
 
     def present(self, column: str) -> bool:
         """Whether the data has this contract column (mapped or given a default)."""
@@ -74,7 +77,7 @@ class ContractTable:
     def table(self) -> ir.Table:
         """The table in contract shape: contract column names and types only (for a table of
         periods, one row per month each period covers: see :func:`monthly_rows`)."""
-        staged = monthly_rows(self.staged) if self.period else self.staged
+        staged = monthly_rows(self.staged, end_exclusive=self.end_exclusive) if self.period else self.staged
         return staged.select(*CONTRACT[self.name])
 
 
@@ -82,7 +85,7 @@ def _month_index(day: ir.DateValue) -> ir.IntegerValue:
     return day.year() * 12 + day.month() - 1
 
 
-def monthly_rows(staged: ir.Table) -> ir.Table:
+def monthly_rows(staged: ir.Table, *, end_exclusive: bool = False) -> ir.Table:
     """Rows holding an amount from ``month`` (any day) to ``period_end`` -> one row per month.
 
     A row counts in every month whose first day lies in its period, both ends inclusive: the
@@ -90,9 +93,12 @@ def monthly_rows(staged: ir.Table) -> ir.Table:
     the end's month. An empty end runs to the latest start or end date in the table (the data's
     horizon; months after the as-of date are dropped by the scoring like any later row). A
     period that covers no first day (say the 5th to the 20th) gives no row. Example: 2023-12-23
-    to 2024-04-12 -> 2024-01-01, 2024-02-01, 2024-03-01, 2024-04-01.
+    to 2024-04-12 -> 2024-01-01, 2024-02-01, 2024-03-01, 2024-04-01. With ``end_exclusive`` the
+    end is the first day no longer covered: 2024-01-01 to 2024-02-01 -> 2024-01-01 only.
     """
     start, end = staged.month, staged[PERIOD_END]
+    if end_exclusive:
+        end = end - ibis.interval(days=1)
     horizon = ibis.greatest(start.max(), ibis.coalesce(end.max(), start.max()))
     # Two projections: window aggregates (the horizon) first, then the set-returning unnest.
     bounds = staged.mutate(
@@ -175,6 +181,34 @@ def _convert(col: ir.Value, ctype: str) -> _Converted:
             return _Converted(col.date() if col.type().is_timestamp() else col, None, None)
         return _Converted(col.cast("timestamp"), None, None)
     return _Converted(ibis.null(want), None, None, problem=f"has type {col.type()}, expected {ctype}")
+
+
+def _default_value(value: str | float | bool, ctype: str) -> object | None:
+    """A ``sources.<table>.defaults`` constant as a value of the contract type, or None when it is not one."""
+    text = str(value).strip()
+    try:
+        if ctype == "str":
+            return str(value)
+        if ctype == "bool":
+            if isinstance(value, bool):
+                return value
+            lowered = text.lower()
+            return True if lowered in TRUE_WORDS else False if lowered in FALSE_WORDS else None
+        if isinstance(value, bool):
+            return None
+        if ctype == "int":
+            number = float(value)
+            return int(number) if number.is_integer() and abs(number) < 2**63 else None
+        if ctype == "float":
+            number = float(value)
+            return number if math.isfinite(number) else None
+        if ctype == "date":
+            return date.fromisoformat(text)
+        if ctype == "timestamp":
+            return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return None
 
 
 def _find_column(raw: ir.Table, wanted: str) -> str | None:
@@ -269,7 +303,20 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
             continue
         if found is None:
             if col in spec.defaults:
-                first[col + SRC] = ibis.literal(spec.defaults[col]).cast(IBIS_TYPES[ctype])
+                constant = _default_value(spec.defaults[col], ctype)
+                if constant is None:
+                    issues.append(
+                        Issue(
+                            "error",
+                            f"default {spec.defaults[col]!r} for {col} is not a{'n' if ctype == 'int' else ''} {ctype}",
+                            path=f"{where}.defaults.{col}",
+                            hint=f"give a {ctype} value in health_model.yaml",
+                        )
+                    )
+                    unusable = True
+                    first[col + SRC] = ibis.null(IBIS_TYPES[ctype])
+                    continue
+                first[col + SRC] = ibis.literal(constant, IBIS_TYPES[ctype])
                 defaulted.append(col)
                 continue
             if required:
@@ -342,7 +389,11 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
         if col in contract:
             values = [allowed] if isinstance(allowed, str) else list(allowed)
             staged = staged.filter(staged[col].cast("string").isin(values))
-    return ContractTable(name, raw.origin, staged, mapped, converted, defaulted, period=period), issues
+    exclusive = period and spec.period is not None and spec.period.end_exclusive
+    table = ContractTable(
+        name, raw.origin, staged, mapped, converted, defaulted, period=period, end_exclusive=exclusive
+    )
+    return table, issues
 
 
 JOINED = "__join_"
@@ -391,6 +442,7 @@ def _materialize(source: DataSource, table: ContractTable) -> ContractTable:
         with staged_sql():
             stored = source.con.create_table(f"csa_contract_{table.name}", table.staged, temp=True)
     except Exception as exc:  # a value the converter did not anticipate; report, do not crash
+        stop_if_interrupted(exc)
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DataError(
             f"cannot read {table.origin}: {text}", [Issue("error", text, file=table.origin, path=table.name)]
@@ -427,6 +479,8 @@ def load_contract(source: DataSource, sources: Sources, needed: Iterable[str] = 
         if raw is None:
             where = spec.file if source.kind == "files" else (spec.table or name)
             data.missing[name] = f"{where} not found" if where else "no file or table given"
+            if name != "accounts" and name in sources.present() and _named(spec, source):
+                data.issues.append(_not_found(name, spec, source))
             continue
         if spec.join is not None:
             joined = _join(source, raw, spec)
@@ -440,11 +494,35 @@ def load_contract(source: DataSource, sources: Sources, needed: Iterable[str] = 
         if mapped is not None and raw.text:
             mapped = _materialize(source, mapped)
         if mapped is None:
-            data.missing[name] = "unusable: " + "; ".join(i.message for i in issues if i.level != "info")[:200]
+            data.missing[name] = "unusable: " + _shorten("; ".join(i.message for i in issues if i.level != "info"))
         else:
             data.tables[name] = mapped
     data.issues = source.notes + data.issues
     return data
+
+
+def _shorten(text: str, limit: int = 200) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:(") + "…"
+
+
+def _named(spec: TableSource, source: DataSource) -> bool:
+    """Whether ``sources`` names one file (no wildcard) rather than a pattern to look for. (A
+    database table name has no pattern form, so an absent one stays an optional table.)"""
+    return source.kind == "files" and bool(spec.file) and not any(ch in str(spec.file) for ch in "*?[")
+
+
+def _not_found(name: str, spec: TableSource, source: DataSource) -> Issue:
+    """A file the model names explicitly but the folder lacks: a typo, not an optional gap."""
+    return Issue(
+        "error",
+        f"no file '{spec.file}' in {source.where}",
+        file=source.where,
+        path=f"sources.{name}.file",
+        hint=f"fix the name in health_model.yaml, or use a pattern such as '{name}.*' to score without it when absent",
+    )
 
 
 def unbound_contract() -> ContractData:

@@ -122,11 +122,18 @@ class PeriodSource(Strict):
     Each row counts in every month whose first day lies in the period (both ends inclusive), i.e.
     MRR as it stands on the 1st of each month: a subscription from 2023-12-23 to 2024-04-12 is MRR
     in January to April 2024 (churn shows in May). An empty end means "still running": up to the
-    latest date in the table's start and end columns.
+    latest date in the table's start and end columns. Billing exports often end a period on the
+    day the next one starts (2024-01-01 to 2024-02-01): ``end_exclusive: true`` reads such an end
+    as the day before, so that the row counts in January only.
     """
 
     start: str = Field(description="your column with the first day the amount applies")
     end: str = Field(description="your column with the last day it applies (empty: still running)")
+    end_exclusive: bool = Field(
+        False,
+        description="the end is the first day the amount no longer applies (the next period's start, as "
+        "billing systems write it), not the last day it does",
+    )
 
 
 class TableSource(Strict):
