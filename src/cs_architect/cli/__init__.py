@@ -69,6 +69,9 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as exc:
+        if type(exc).__name__ == "InterruptException":  # DuckDB's form of Ctrl-C during a query
+            click.echo("interrupted", err=True)
+            sys.exit(130)
         if not _from_a_database(exc):
             raise  # a bug in csa: the traceback is what a report needs
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

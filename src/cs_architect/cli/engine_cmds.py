@@ -5,15 +5,44 @@ from __future__ import annotations
 import time
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from cs_architect.cli import cli
 from cs_architect.errors import DataError, InputError
 
+if TYPE_CHECKING:
+    from cs_architect.engine import ResultsStore
+    from cs_architect.spec.health_model import HealthModel
 
-def _as_of(value: datetime | None) -> date | None:
-    return value.date() if value is not None else None
+# The dates the engine scores (cs_architect.engine.signals.plan.check_as_of, not imported here:
+# it would load Ibis for --help).
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
+class _IsoDate(click.ParamType):
+    """A calendar date written YYYY-MM-DD, within the range the engine scores."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        try:
+            day = datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError as exc:
+            shaped = len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit()
+            why = f"not a real date ({exc})" if shaped else "not a date in the form YYYY-MM-DD"
+            self.fail(f"'{text}' is {why}", param, ctx)
+        if not EARLIEST <= day <= LATEST:
+            self.fail(f"'{text}' is outside the dates the engine scores ({EARLIEST} to {LATEST})", param, ctx)
+        return day
+
+
+def _as_of(value: date | None) -> date | None:
+    return value
 
 
 def _source(data: Path | None, db: str | None) -> None:
@@ -31,8 +60,8 @@ db_option = click.option("--db", "db", metavar="URL", help="Database URL, e.g. p
 as_of_option = click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Score as of this date (YYYY-MM-DD). Default: today.",
+    type=_IsoDate(),
+    help="Score as of this date (YYYY-MM-DD, 1900-01-01 to 2999-12-31). Default: today.",
 )
 store_option = click.option(
     "--store",
@@ -61,7 +90,7 @@ class _Progress:
 @db_option
 @as_of_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check_data_cmd(out: Path, data: Path | None, db: str | None, as_of: datetime | None, fmt: str) -> None:
+def check_data_cmd(out: Path, data: Path | None, db: str | None, as_of: date | None, fmt: str) -> None:
     """Check customer data against the data contract before scoring.
 
     Reports per table and column what is missing or wrong (unreadable dates, duplicate account
@@ -95,7 +124,7 @@ def score_cmd(
     out: Path,
     data: Path | None,
     db: str | None,
-    as_of: datetime | None,
+    as_of: date | None,
     store: str | None,
     full_check: bool,
     quiet: bool,
@@ -129,6 +158,22 @@ def score_cmd(
     click.echo(run.to_text())
 
 
+def _warn_if_other_model(results: ResultsStore, model: HealthModel, as_of: date | None) -> None:
+    """Warn when the snapshot was scored with another health model than OUT's: its signal
+    names and labels are then read from a model that did not produce it."""
+    from cs_architect.engine.model import model_digest
+
+    snap = results.resolve(as_of)
+    if snap.model_digest != model_digest(model):
+        click.secho(
+            f"warning: the snapshot of {snap.as_of} was scored with another health model than the one in this "
+            f"folder (digest {snap.model_digest[:12]}, now {model_digest(model)[:12]}): signal names and labels "
+            "below come from the current model; re-run `csa score` to rescore with it",
+            fg="yellow",
+            err=True,
+        )
+
+
 def _explain_date(given: date | None, store: str | None, out_dir: Path) -> tuple[date, str]:
     """The as-of date of ``--explain``: the one given, else the latest snapshot's, else today."""
     from cs_architect.engine import ResultsStore
@@ -155,7 +200,7 @@ def _explain_date(given: date | None, store: str | None, out_dir: Path) -> tuple
 @click.option(
     "--as-of",
     "as_of",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=_IsoDate(),
     help="Snapshot date (default: the latest; with --explain, the date the SQL scores, default the latest "
     "snapshot's, else today).",
 )
@@ -176,7 +221,7 @@ def _explain_date(given: date | None, store: str | None, out_dir: Path) -> tuple
 def scores_cmd(
     out: Path,
     account: str | None,
-    as_of: datetime | None,
+    as_of: date | None,
     fmt: str,
     output: Path | None,
     limit: int | None,
@@ -218,6 +263,7 @@ def scores_cmd(
         limit = 50
     results = ResultsStore.open(store, out_dir, create=False)
     try:
+        _warn_if_other_model(results, model, _as_of(as_of))
         text = export_scores(
             results,
             model,

@@ -15,6 +15,7 @@ rows for unknown accounts                      warning  rows ignored
 timestamps after the as-of date                warning  rows ignored for this as-of date
 negative money                                 warning  kept as given
 accounts without seats                         info     seat-based signals have no data
+negative seat counts                           warning  seat-based signals have no data
 =============================================  =======  ====================================
 
 Each table is checked with one aggregation (plus an anti-join for unknown accounts); examples
@@ -235,9 +236,19 @@ def _problems(t: ContractTable, as_of: date, deep: bool) -> list[_Problem]:
                     "no_seats",
                     "info",
                     "seats",
-                    s.seats.isnull() | (s.seats <= 0),
+                    s.seats.isnull() | (s.seats == 0),
                     s.seats,
                     "{n} of {total} accounts have no seat count; seat-based signals have no data for them",
+                )
+            )
+            out.append(
+                _Problem(
+                    "negative_seats",
+                    "warning",
+                    "seats",
+                    s.seats < 0,
+                    s.seats,
+                    "{n} of {total} accounts have a negative seat count; seat-based signals have no data for them",
                 )
             )
     return out
@@ -344,7 +355,11 @@ def check_data(
                 f"the accounts table is required: {data.missing['accounts']}",
                 file=data.source.where if data.source else None,
                 path="sources.accounts",
-                hint="add accounts.csv (or .parquet) with an account_id column, or map yours in sources.accounts",
+                hint=(
+                    "name your accounts table in sources.accounts.table (schema.table allowed)"
+                    if data.source is not None and data.source.kind == "database"
+                    else "add accounts.csv (or .parquet) with an account_id column, or map yours in sources.accounts"
+                ),
             )
         )
     accounts = data.get("accounts")

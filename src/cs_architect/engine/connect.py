@@ -21,8 +21,8 @@ import ibis.expr.types as ir
 from ibis.backends import BaseBackend
 from ibis.common.exceptions import TableNotFound
 
-from cs_architect.engine.execute import use_engine_compiler
-from cs_architect.errors import BackendError, DataError
+from cs_architect.engine.execute import stop_if_interrupted, use_engine_compiler
+from cs_architect.errors import BackendError, DataError, InputError
 from cs_architect.issues import Issue
 from cs_architect.spec.sources import TableSource
 
@@ -130,24 +130,57 @@ def connect_data(*, data_dir: Path | None = None, db_url: str | None = None, tim
                     )
                 ],
             )
-    try:
-        con = ibis.connect(db_url)
-    except Exception as exc:  # driver errors vary by backend; all mean "cannot connect"
-        raise BackendError(
-            f"cannot connect to {redact(db_url)}: {_first_line(exc)}",
-            [
-                Issue(
-                    "error",
-                    "connection failed",
-                    file=redact(db_url),
-                    hint="check host, port, database name and credentials",
-                )
-            ],
-        ) from None
+    con = open_url(db_url, "--db")
     use_engine_compiler(con)
     if con.name == "postgres":
         _no_jit(con)
     return DataSource(con=con, kind="database", where=redact(db_url))
+
+
+CONNECT_TIMEOUT_S = 10  # PostgreSQL: a host that accepts but never answers fails in seconds, not minutes
+# URL schemes -> the Ibis backend (and pip extra) behind them, for messages.
+BACKENDS = {"duckdb": "duckdb", "postgres": "postgres", "postgresql": "postgres", "snowflake": "snowflake",
+            "bigquery": "bigquery", "mysql": "mysql", "mssql": "mssql", "trino": "trino", "clickhouse": "clickhouse",
+            "databricks": "databricks", "oracle": "oracle", "sqlite": "sqlite", "pyspark": "pyspark"}  # fmt: skip
+
+
+def open_url(url: str, what: str) -> BaseBackend:
+    """Connect to a database URL through Ibis; ``what`` names it in messages ("--db", "--store").
+
+    A scheme Ibis does not know, or whose driver is not installed, is an input error (exit 2) that
+    says what would work; a database that cannot be reached is a :class:`BackendError` (exit 4).
+    PostgreSQL connections get a connect timeout unless the URL sets one.
+    """
+    scheme = urlsplit(url).scheme.lower()
+    backend = BACKENDS.get(scheme)
+    if backend is None:
+        known = ", ".join(f"{s}://" for s in ("duckdb", "postgresql", "snowflake", "bigquery", "mysql", "trino"))
+        raise InputError(
+            f"{what} {redact(url)}: '{scheme or url}' is not a database URL scheme Ibis connects to",
+            [Issue("error", f"use a URL such as {known} ...", path=what, hint="e.g. postgresql://user@host/db")],
+        )
+    extra: dict[str, object] = {}
+    if backend == "postgres" and "connect_timeout" not in urlsplit(url).query:
+        extra["connect_timeout"] = CONNECT_TIMEOUT_S
+    try:
+        return ibis.connect(url, **extra)
+    except ImportError as exc:  # the backend's driver is an optional extra
+        raise InputError(
+            f"{what} {redact(url)}: the {backend} backend is not installed ({_first_line(exc)})",
+            [Issue("error", "install its driver", path=what, hint=f"pip install 'ibis-framework[{backend}]'")],
+        ) from None
+    except Exception as exc:  # driver errors vary by backend; all mean "cannot connect"
+        raise BackendError(
+            f"cannot connect to {redact(url)}: {_first_line(exc)}",
+            [
+                Issue(
+                    "error",
+                    "connection failed",
+                    file=redact(url),
+                    hint="check host, port, database name and credentials",
+                )
+            ],
+        ) from None
 
 
 def _no_jit(con: BaseBackend) -> None:
@@ -228,6 +261,7 @@ def open_table(source: DataSource, name: str, spec: TableSource) -> RawTable | N
                 table = source.con.read_csv(paths, table_name=f"src_{name}", all_varchar=True, header=True)
             table.schema()
         except Exception as exc:  # the reader's message names the problem (bad quoting, not Parquet...)
+            stop_if_interrupted(exc)
             raise DataError(
                 f"cannot read {shown}: {_first_line(exc)}",
                 [
@@ -249,6 +283,7 @@ def open_table(source: DataSource, name: str, spec: TableSource) -> RawTable | N
     except TableNotFound:
         return None
     except Exception as exc:  # permissions, a dropped connection ...
+        stop_if_interrupted(exc)
         raise BackendError(f"cannot read table {table_name}: {_first_line(exc)}") from None
     return RawTable(name=name, table=table, origin=f"table {table_name}")
 

@@ -38,6 +38,13 @@ from ibis.common.exceptions import IbisError
 SHAPED = ("duckdb", "postgres")  # dialects with `AS NOT MATERIALIZED`
 
 
+def stop_if_interrupted(exc: BaseException) -> None:
+    """Re-raise the user's Ctrl-C as KeyboardInterrupt: DuckDB turns SIGINT during a query into
+    an ``InterruptException``, which handlers of database errors would report as bad data."""
+    if type(exc).__name__ == "InterruptException":
+        raise KeyboardInterrupt from None
+
+
 @contextmanager
 def staged_sql() -> Iterator[None]:
     """Compile with each projection kept as its own subquery (``ibis.options.sql.fuse_selects``)."""

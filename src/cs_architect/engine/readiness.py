@@ -125,8 +125,14 @@ class Staleness:
     days: int | None
 
     unnamed: str | None = None  # a column signals filter on, empty in every row
+    later: int = 0  # rows, all of them dated after the as-of date (``newest`` is then None)
 
     def message(self, as_of: date) -> str:
+        if self.later:
+            return (
+                f"all {self.later:,} rows of {self.origin} are dated after the as-of date {as_of}: signals reading "
+                f"{self.table} see no activity at all (is --as-of right?)"
+            )
         if self.unnamed is not None:
             return (
                 f"{self.origin}: no row has a value in {self.table}.{self.unnamed}: signals that look for "
@@ -148,23 +154,31 @@ class Staleness:
 NAME_COLUMN = {"events": "event", "touchpoints": "kind"}  # what signals filter activity rows by
 
 
-def newest_rows(data: ContractData, tables: Iterable[str]) -> dict[str, tuple[date | None, int]]:
-    """Table -> (date of its newest row, its row count) for the activity tables among
-    ``tables`` that are present, in one query (a UNION ALL of one aggregate per table)."""
+def newest_rows(data: ContractData, as_of: date, tables: Iterable[str]) -> dict[str, tuple[date | None, int, int]]:
+    """Table -> (date of its newest row on or before ``as_of``, its row count, how many of its
+    rows are dated after ``as_of``) for the activity tables among ``tables`` that are present,
+    in one query (a UNION ALL of one aggregate per table). Rows after the as-of date do not count
+    as recent: the scoring ignores them."""
+    end = datetime.combine(as_of + timedelta(days=1), time(0))
     parts: list[ir.Table] = []
     for name in sorted(set(tables) & set(ACTIVITY_TIME)):
         t = data.get(name)
         if t is None:
             continue
         stamp = t[ACTIVITY_TIME[name]].cast("timestamp")
-        parts.append(t.aggregate(newest=stamp.max(), rows=t.count()).mutate(table=ibis.literal(name)))
+        parts.append(
+            t.aggregate(newest=stamp.max(where=stamp < end), rows=t.count(), later=t.count(where=stamp >= end)).mutate(
+                table=ibis.literal(name)
+            )
+        )
     if not parts:
         return {}
     union = parts[0] if len(parts) == 1 else ibis.union(*parts)
     out = {}
     for r in to_rows(union):
         newest = r["newest"]
-        out[r["table"]] = (newest.date() if isinstance(newest, datetime) else newest, int(r["rows"]))
+        day = newest.date() if isinstance(newest, datetime) else newest
+        out[r["table"]] = (day, int(r["rows"]), int(r["later"] or 0))
     return out
 
 
@@ -190,11 +204,14 @@ def stale_tables(data: ContractData, as_of: date, tables: Iterable[str]) -> list
     """Activity tables (of ``tables``) whose newest row is more than :data:`STALE_DAYS` days
     before ``as_of``, that have no rows, or none with an event name (touchpoint kind)."""
     out = []
-    newest_of = newest_rows(data, tables)
-    with_rows = [name for name, (newest, rows) in newest_of.items() if rows and newest is not None]
+    newest_of = newest_rows(data, as_of, tables)
+    with_rows = [name for name, (newest, rows, _) in newest_of.items() if rows and newest is not None]
     unnamed = set(unnamed_tables(data, with_rows))
-    for name, (newest, rows) in sorted(newest_of.items()):
+    for name, (newest, rows, later) in sorted(newest_of.items()):
         origin = data.tables[name].origin
+        if rows and newest is None and later:
+            out.append(Staleness(name, origin, None, None, later=later))
+            continue
         if rows == 0 or newest is None:
             out.append(Staleness(name, origin, None, None))
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,7 +21,7 @@ import ibis.expr.types as ir
 from cs_architect.engine.checks import DataReport, check_data
 from cs_architect.engine.connect import DataSource, connect_data
 from cs_architect.engine.contract import ContractData, load_contract, unbound_contract
-from cs_architect.engine.execute import scalar, staged_sql, to_arrow, to_rows, to_sql
+from cs_architect.engine.execute import scalar, staged_sql, stop_if_interrupted, to_arrow, to_rows, to_sql
 from cs_architect.engine.model import model_digest, tables_needed
 from cs_architect.engine.readiness import (
     heavy_gaps,
@@ -32,6 +32,8 @@ from cs_architect.engine.readiness import (
 )
 from cs_architect.engine.scoring import category_column, points_column, score_column, score_table, weight_column
 from cs_architect.engine.signals import SignalRequest, compute_signals, raw_column
+from cs_architect.engine.signals.compute import account_base
+from cs_architect.engine.signals.plan import Window, check_as_of
 from cs_architect.engine.store import ResultsStore, Snapshot
 from cs_architect.engine.summary import ScoreRun, summarise
 from cs_architect.errors import BackendError, DataError
@@ -75,6 +77,8 @@ def scoring_sql(
     unless ``dialect`` is given). With ``account``, the same scoring filtered to that account
     (the outer ``WHERE``; the database pushes it down where it can).
     """
+
+    check_as_of(as_of)
 
     def sql(data: ContractData, default: str) -> str:
         expr = build_scoring(model, data, as_of).expr
@@ -175,6 +179,7 @@ def _execute(run: Callable[[], T], source: DataSource) -> T:
         with staged_sql():
             return run()
     except Exception as exc:  # the database's own message is the most useful thing to show
+        stop_if_interrupted(exc)
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         error = DataError if source.kind == "files" else BackendError
         raise error(
@@ -187,13 +192,33 @@ def check_customer_data(
     model: HealthModel, *, data_dir: Path | None = None, db_url: str | None = None, as_of: date
 ) -> DataReport:
     """The full data check (``csa check-data``) of the tables the model reads."""
+    check_as_of(as_of)
     source = connect_data(data_dir=data_dir, db_url=db_url, timezone=model.sources.timezone)
     try:
         needed = tables_needed(model)
         data = load_contract(source, model.sources, needed)
-        return check_data(data, as_of, deep=True, needed=needed)
+        report = check_data(data, as_of, deep=True, needed=needed)
+        if report.ok:  # what `csa score` would refuse or warn about beyond the data check
+            report.issues += readiness_issues(model, data, report, as_of, needed)
+        return report
     finally:
         source.close()
+
+
+def readiness_issues(
+    model: HealthModel, data: ContractData, report: DataReport, as_of: date, needed: Iterable[str]
+) -> list[Issue]:
+    """The refusals and warnings of ``csa score`` that the data check alone does not give, as
+    issues: no account rows, none scoreable on ``as_of``, activity tables without recent rows."""
+    try:
+        require_accounts(report, data, model.sources)
+        accounts = data.get("accounts")
+        if accounts is not None and scalar(account_base(accounts, Window(as_of)).count()) == 0:
+            raise no_scoreable_accounts(data, as_of)
+    except DataError as exc:
+        message = exc.message.removesuffix("; nothing was written").removesuffix(": nothing was written")
+        return [Issue("error", message, file=i.file, path=i.path, hint=i.hint) for i in exc.issues[:1]]
+    return [Issue("warning", s.message(as_of), file=s.origin, path=s.table) for s in stale_tables(data, as_of, needed)]
 
 
 def score_accounts(
@@ -215,6 +240,7 @@ def score_accounts(
     ``deep_check`` runs the full data check first (``csa check-data``), which reads every
     table once more.
     """
+    check_as_of(as_of)
     say = progress or (lambda _msg: None)
     say(f"connecting to {data_dir or 'the database'}")
     source = connect_data(data_dir=data_dir, db_url=db_url, timezone=model.sources.timezone)

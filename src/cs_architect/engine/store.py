@@ -36,8 +36,8 @@ import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 from ibis.common.exceptions import TableNotFound
 
-from cs_architect.engine.connect import redact
-from cs_architect.engine.execute import staged_sql, to_rows, use_engine_compiler
+from cs_architect.engine.connect import open_url, redact
+from cs_architect.engine.execute import staged_sql, stop_if_interrupted, to_rows, use_engine_compiler
 from cs_architect.errors import BackendError, InputError
 
 SNAPSHOTS = "csa_snapshots"
@@ -111,6 +111,10 @@ class ResultsStore:
             path = Path(url) if url else Path(out_dir or ".") / DEFAULT_FILE
             if not create and not path.exists():
                 raise InputError(f"no results store at {path}: run `csa score` first")
+            if path.is_dir():
+                raise InputError(
+                    f"--store {path} is a folder: the results store is a DuckDB file, e.g. {path / DEFAULT_FILE}"
+                )
             _check_duckdb_file(path)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -137,8 +141,8 @@ class ResultsStore:
                 f"(got {len(segments)} path parts)"
             )
         schema = segments[1] if parts.scheme.startswith("postgres") and len(segments) == 2 else None
+        con = open_url(url, "--store")
         try:
-            con = ibis.connect(url)
             use_engine_compiler(con)
             if schema:
                 con.create_database(schema, force=True)
@@ -211,6 +215,7 @@ class ResultsStore:
         except BackendError:
             raise
         except Exception as exc:  # disk full, permissions, lost connection
+            stop_if_interrupted(exc)
             raise BackendError(f"cannot write the snapshot to {self.where}: {_first_line(exc)}") from None
 
     # -- reading ---------------------------------------------------------------------------

@@ -23,12 +23,28 @@ from datetime import date, datetime, time, timedelta
 import ibis
 import ibis.expr.types as ir
 
+from cs_architect.errors import InputError
+from cs_architect.issues import Issue
+
 # Row filters applied to every source before signals see it: rows dated after the as-of
 # date do not exist yet for this snapshot.
 TIME_COLUMN = {
     "events": "ts", "tickets": "created_at", "surveys": "ts", "payments": "ts",
     "touchpoints": "ts", "sentiment": "ts", "users": "created_at", "mrr": "month",
 }  # fmt: skip
+
+
+# The as-of dates the engine scores: windows of years before and days after stay valid dates.
+EARLIEST_AS_OF, LATEST_AS_OF = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def check_as_of(as_of: date) -> None:
+    """Refuse an as-of date outside the range every window computed from it can represent."""
+    if not EARLIEST_AS_OF <= as_of <= LATEST_AS_OF:
+        raise InputError(
+            f"as-of date {as_of} is outside the dates the engine scores ({EARLIEST_AS_OF} to {LATEST_AS_OF})",
+            [Issue("error", "pass --as-of YYYY-MM-DD within that range", path="--as-of")],
+        )
 
 
 class ParamError(ValueError):

@@ -1,0 +1,220 @@
+"""What a newcomer's break test found: dates outside the engine's range, data dated after the
+as-of date, database URLs that cannot work, Ctrl-C, explicitly named tables that are absent,
+check-data saying what `csa score` would refuse, and scores read with another model."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from cs_architect.engine import check_customer_data, score_accounts
+from cs_architect.engine import connect as connect_module
+from cs_architect.engine.connect import connect_data, open_url
+from cs_architect.engine.contract import load_contract
+from cs_architect.engine.execute import stop_if_interrupted
+from cs_architect.engine.readiness import stale_tables
+from cs_architect.engine.store import ResultsStore
+from cs_architect.errors import BackendError, InputError
+from cs_architect.spec.sources import Sources, TableSource, default_sources
+from tests.engine.conftest import COMPANY, full_model, write_model
+from tests.engine.test_cli import csa
+
+AS_OF = date(2024, 6, 30)
+
+
+def _copy(tmp_path: Path) -> Path:
+    folder = tmp_path / "company"
+    shutil.copytree(COMPANY, folder)
+    return folder
+
+
+# -- the as-of date -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", [date(9999, 12, 31), date(1, 1, 1)])
+def test_an_as_of_date_outside_the_range_is_an_input_error(tmp_path: Path, day: date) -> None:
+    with pytest.raises(InputError, match="outside the dates the engine scores"):
+        score_accounts(full_model(), data_dir=COMPANY, as_of=day, out_dir=tmp_path)
+    with pytest.raises(InputError):
+        check_customer_data(full_model(), data_dir=COMPANY, as_of=day)
+    assert not (tmp_path / "results.duckdb").exists()
+
+
+@pytest.mark.parametrize(
+    ("given", "says"),
+    [
+        ("2026-02-30", "not a real date (day is out of range for month)"),
+        ("2026/01/01", "not a date in the form YYYY-MM-DD"),
+        ("9999-12-31", "outside the dates the engine scores"),
+    ],
+)
+def test_the_cli_names_what_is_wrong_with_an_as_of_date(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, given: str, says: str
+) -> None:
+    out = write_model(tmp_path / "out", full_model())
+    code, _, err = csa(capsys, "score", out, "--data", COMPANY, "--as-of", given)
+    assert code == 2 and says in err
+
+
+# -- rows after the as-of date do not make data recent ---------------------------------------------
+
+
+def test_activity_only_after_the_as_of_date_is_announced(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    events = (folder / "events.csv").read_text().replace(",2024-", ",2025-")
+    (folder / "events.csv").write_text(events)
+    data = load_contract(connect_data(data_dir=folder), default_sources(), ["events"])
+    stale = {s.table: s for s in stale_tables(data, AS_OF, ["events"])}
+    assert stale["events"].later > 0 and stale["events"].newest is None
+    assert "dated after the as-of date 2024-06-30" in stale["events"].message(AS_OF)
+
+
+def test_the_newest_row_is_the_newest_on_or_before_the_as_of_date(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    with (folder / "events.csv").open("a") as fh:
+        fh.write("acme,u1,2030-01-01 00:00:00,login,\n")  # one row far in the future
+    data = load_contract(connect_data(data_dir=folder), default_sources(), ["events"])
+    assert stale_tables(data, AS_OF, ["events"]) == []  # the fixture's own events are recent
+    stale = stale_tables(data, date(2024, 9, 30), ["events"])
+    assert [(s.table, s.newest) for s in stale] == [("events", date(2024, 7, 5))]  # the newest before 2030
+
+
+# -- database URLs -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["foo://bar", "mongodb://x@y/z"])
+def test_an_unknown_url_scheme_is_an_input_error(url: str) -> None:
+    with pytest.raises(InputError, match="not a database URL scheme"):
+        open_url(url, "--db")
+
+
+def test_a_backend_without_its_driver_says_what_to_install() -> None:
+    try:
+        import snowflake  # noqa: F401
+    except ImportError:
+        pass
+    else:  # pragma: no cover - the driver is installed on this machine
+        pytest.skip("the snowflake driver is installed here")
+    with pytest.raises(InputError) as err:
+        open_url("snowflake://user@account/db", "--db")
+    assert "ibis-framework[snowflake]" in str(err.value)
+
+
+def test_a_server_that_never_answers_times_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A host that accepts the connection but never speaks fails after the connect timeout."""
+    monkeypatch.setattr(connect_module, "CONNECT_TIMEOUT_S", 1)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    accepted: list[socket.socket] = []
+
+    def accept() -> None:
+        for _ in range(4):
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(BackendError, match="cannot connect"):
+            open_url(f"postgresql://a:b@127.0.0.1:{port}/x", "--db")
+        assert time.monotonic() - started < 8
+    finally:
+        server.close()
+        for s in accepted:
+            s.close()
+
+
+def test_a_store_that_is_a_folder_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="is a folder"):
+        ResultsStore.open(str(tmp_path), tmp_path)
+
+
+# -- Ctrl-C ----------------------------------------------------------------------------------------
+
+
+def test_duckdb_interrupts_are_the_users_ctrl_c() -> None:
+    with pytest.raises(KeyboardInterrupt):
+        stop_if_interrupted(duckdb.InterruptException("INTERRUPT Error: Interrupted!"))
+    stop_if_interrupted(duckdb.InvalidInputException("a data problem"))  # anything else is left to the caller
+
+
+# -- a table the model names but the data lacks -----------------------------------------------------
+
+
+def test_an_explicitly_named_file_that_is_absent_is_an_error() -> None:
+    named = Sources(accounts=TableSource(file="accounts.csv"), events=TableSource(file="nope.csv"))
+    data = load_contract(connect_data(data_dir=COMPANY), named, ["events"])
+    errors = [i for i in data.issues if i.level == "error"]
+    assert [i.path for i in errors] == ["sources.events.file"] and "no file 'nope.csv'" in errors[0].message
+    pattern = Sources(accounts=TableSource(file="accounts.csv"), events=TableSource(file="nope.*"))
+    data = load_contract(connect_data(data_dir=COMPANY), pattern, ["events"])
+    assert not [i for i in data.issues if i.level == "error"] and "events" in data.missing
+
+
+# -- check-data says what score would refuse or warn about ------------------------------------------
+
+
+def test_check_data_reports_what_score_refuses(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "accounts.csv").write_text((COMPANY / "accounts.csv").read_text().splitlines()[0] + "\n")
+    report = check_customer_data(full_model(), data_dir=folder, as_of=AS_OF)
+    assert not report.ok and any("has no accounts" in i.message for i in report.issues if i.level == "error")
+
+    report = check_customer_data(full_model(), data_dir=COMPANY, as_of=date(2020, 1, 1))
+    errors = [i.message for i in report.issues if i.level == "error"]
+    assert not report.ok and any("can be scored as of 2020-01-01" in e for e in errors), errors
+
+
+def test_check_data_warns_about_an_empty_activity_table(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "events.csv").write_text((COMPANY / "events.csv").read_text().splitlines()[0] + "\n")
+    report = check_customer_data(full_model(), data_dir=folder, as_of=AS_OF)
+    assert report.ok and any("events.csv has no rows" in i.message for i in report.issues if i.level == "warning")
+
+
+# -- scores read with another model ------------------------------------------------------------------
+
+
+def test_scores_warn_when_the_snapshot_came_from_another_model(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out = write_model(tmp_path / "out", full_model())
+    assert csa(capsys, "score", out, "--data", COMPANY, "--as-of", "2024-06-30", "-q")[0] == 0
+    code, _, err = csa(capsys, "scores", out)
+    assert code == 0 and "another health model" not in err
+    write_model(out, full_model(company="Renamed Co"))
+    code, _, err = csa(capsys, "scores", out)
+    assert code == 0 and "was scored with another health model" in err
+
+
+def test_a_default_that_is_not_of_the_columns_type_blames_the_model(tmp_path: Path) -> None:
+    (tmp_path / "accounts.csv").write_text("account_id,name\nacme,Acme\n")
+    for given, ok in (("lots", False), ("12", True), (12.5, False)):
+        sources = Sources(accounts=TableSource(file="accounts.csv", defaults={"seats": given}))
+        data = load_contract(connect_data(data_dir=tmp_path), sources, [])
+        errors = [i for i in data.issues if i.level == "error"]
+        if ok:
+            assert not errors and data.tables["accounts"].present("seats")
+        else:
+            assert [i.path for i in errors] == ["sources.accounts.defaults.seats"], errors
+            assert f"{given!r} for seats is not an int" in errors[0].message
+
+
+def test_a_negative_seat_count_is_a_warning(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    accounts = (folder / "accounts.csv").read_text().replace("2024-12-31,12000,10,card", "2024-12-31,12000,-10,card")
+    (folder / "accounts.csv").write_text(accounts)
+    report = check_customer_data(full_model(), data_dir=folder, as_of=AS_OF)
+    warned = [i for i in report.issues if i.level == "warning" and "negative seat count" in i.message]
+    assert len(warned) == 1 and "-10" in warned[0].message
