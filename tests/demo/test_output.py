@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cs_architect.demo import DemoOptions, generate
-from cs_architect.errors import OutputError
+from cs_architect.errors import InputError, OutputError
 from cs_architect.inputs.project import Project
 
 
@@ -88,3 +88,24 @@ def test_rerun_removes_only_what_the_previous_manifest_lists(
 def test_unknown_table_is_an_error() -> None:
     with pytest.raises(OutputError, match="invoices"):
         DemoOptions(end=date(2026, 1, 1), tables=("accounts", "invoices"))
+
+
+@pytest.mark.parametrize(
+    ("end", "months", "match"),
+    [
+        (date(1, 2, 1), 1, "outside the supported range"),
+        (date(9999, 12, 31), 1, "outside the supported range"),
+        (date(1970, 6, 30), 1, "outside the supported range"),
+        (date(1971, 1, 1), 13, "would start in 1969-12"),
+    ],
+)
+def test_generation_dates_outside_the_supported_range_are_errors(end: date, months: int, match: str) -> None:
+    with pytest.raises(InputError, match=match):
+        DemoOptions(end=end, months=months)
+
+
+def test_generation_dates_at_the_edges_of_the_range(tmp_path: Path, shiftwise: Project) -> None:
+    for end, months in [(date(1971, 1, 1), 12), (date(2999, 12, 31), 2)]:
+        out = tmp_path / str(end.year)
+        generate(shiftwise, out, DemoOptions(end=end, accounts=3, months=months, events=200))
+        assert json.loads((out / "manifest.json").read_text())["start"] >= "1970-01-01"

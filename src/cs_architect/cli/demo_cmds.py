@@ -62,7 +62,8 @@ def _tables(value: str) -> tuple[str, ...]:
     "end",
     default=None,
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Generation date: every timestamp is before it. Default: today (UTC); pass it for reproducible files.",
+    help="Generation date: every timestamp is before it. Default: today (UTC); pass it for reproducible files. "
+    "Supported: 1971-01-01 to 2999-12-31, and the --months of history before it must start in 1970 or later.",
 )
 @click.option(
     "--mess/--no-mess",

@@ -41,7 +41,7 @@ from cs_architect.demo.streams import stream
 from cs_architect.demo.surveys import block_surveys, segment_levels
 from cs_architect.demo.tickets import block_tickets
 from cs_architect.demo.touchpoints import block_ratings, block_touchpoints
-from cs_architect.errors import OutputError
+from cs_architect.errors import InputError, OutputError
 from cs_architect.inputs.project import Project
 from cs_architect.issues import Issue
 from cs_architect.spec.sources import CONTRACT
@@ -80,6 +80,41 @@ class DemoOptions:
             )
         if self.accounts < 1 or self.months < 1:
             raise OutputError("--accounts and --months must be at least 1")
+        check_window(self.end, self.months)
+
+
+FIRST_YEAR, LAST_YEAR = 1971, 2999
+
+
+def check_window(end: date, months: int) -> None:
+    """Refuse generation dates the demo cannot represent: ``end`` in years
+    ``FIRST_YEAR``..``LAST_YEAR``, and the ``months`` of history before it starting no earlier
+    than January 1970 (times are seconds since 1970-01-01; contract terms run years past ``end``)."""
+    if not FIRST_YEAR <= end.year <= LAST_YEAR:
+        raise InputError(
+            f"--end {end.isoformat()} is outside the supported range {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31",
+            [
+                Issue(
+                    "error",
+                    "unsupported generation date",
+                    path="--end",
+                    hint=f"pass a date in {FIRST_YEAR}..{LAST_YEAR}",
+                )
+            ],
+        )
+    first = Window(end, months).first_month
+    if first < np.datetime64("1970-01", "M"):
+        raise InputError(
+            f"--months {months} before --end {end.isoformat()} would start in {first}, before January 1970",
+            [
+                Issue(
+                    "error",
+                    "history starts before 1970",
+                    path="--months",
+                    hint="pass a later --end or fewer --months",
+                )
+            ],
+        )
 
 
 @dataclass
