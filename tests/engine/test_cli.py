@@ -69,6 +69,33 @@ def test_scores_table_account_and_exports(capsys: pytest.CaptureFixture[str], ou
     assert code == 2 and "no snapshot for 2020-01-01" in err
 
 
+def test_scores_dash_is_standard_output(
+    capsys: pytest.CaptureFixture[str], out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, text, _ = csa(capsys, "scores", out, "--format", "json", "-o", "-")
+    assert code == 0 and len(json.loads(text)) == 3
+    code, text, _ = csa(capsys, "scores", out, "--format", "csv", "-o", "-")
+    assert code == 0 and text.startswith("as_of,account_id")
+    assert not (tmp_path / "-").exists()
+    code, _, err = csa(capsys, "scores", out, "--format", "parquet", "-o", "-")
+    assert code == 2 and "binary" in err and "-o scores.parquet" in err
+    code, text, _ = csa(capsys, "scores", out, "--format", "csv", "-o", "./-")  # a file named '-', on purpose
+    assert code == 0 and (tmp_path / "-").read_text().startswith("as_of,account_id")
+
+
+def test_scores_output_through_a_symlink(capsys: pytest.CaptureFixture[str], out: Path, tmp_path: Path) -> None:
+    target = tmp_path / "exports" / "scores.csv"
+    target.parent.mkdir()
+    target.write_text("old")
+    target.chmod(0o640)
+    (tmp_path / "latest.csv").symlink_to(target)
+    code, text, _ = csa(capsys, "scores", out, "--format", "csv", "-o", tmp_path / "latest.csv")
+    assert code == 0 and f"-> {target}" in text
+    assert (tmp_path / "latest.csv").is_symlink() and target.read_text().startswith("as_of,")
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
 def test_explain_prints_the_sql(capsys: pytest.CaptureFixture[str], out: Path, company_parquet: Path) -> None:
     code, text, _ = csa(capsys, "scores", out, "--explain")
     assert code == 0 and "SELECT" in text and "FILTER" in text and "GROUP BY" in text

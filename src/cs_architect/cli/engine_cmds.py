@@ -10,6 +10,7 @@ import click
 
 from cs_architect.cli import cli
 from cs_architect.errors import DataError, InputError
+from cs_architect.issues import Issue
 
 
 def _as_of(value: datetime | None) -> date | None:
@@ -162,7 +163,14 @@ def _explain_date(given: date | None, store: str | None, out_dir: Path) -> tuple
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table", show_default=True
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write to this file, atomically (a symlink's target is written; an existing file keeps its "
+    "permissions). '-' is standard output (not for parquet); ./- names a file called '-'.",
+)
 @click.option(
     "--limit",
     type=click.IntRange(min=0),
@@ -178,7 +186,7 @@ def scores_cmd(
     account: str | None,
     as_of: datetime | None,
     fmt: str,
-    output: Path | None,
+    output: str | None,
     limit: int | None,
     store: str | None,
     explain: bool,
@@ -196,6 +204,7 @@ def scores_cmd(
       csa scores out                          # worst accounts first
       csa scores out --account acme-01        # why Acme has its score
       csa scores out --format csv -o scores.csv
+      csa scores out --format json -o - | jq '.[0]'
       csa scores out --explain --db postgresql://analyst@warehouse/prod
     """
     from cs_architect.engine import ResultsStore, export_scores, load_health_model, scoring_sql
@@ -214,6 +223,12 @@ def scores_cmd(
         return
     if data is not None or db is not None:
         raise InputError("--data/--db are only used with --explain; scores are read from the results store")
+    if output == "-" and fmt == "parquet":
+        raise InputError(
+            "--format parquet is binary and cannot go to standard output (-o -)",
+            [Issue("error", "parquet to standard output", path="-o", hint="give a file, e.g. -o scores.parquet")],
+        )
+    file = None if output is None or output == "-" else Path(output)
     if limit is None and fmt == "table" and account is None:
         limit = 50
     results = ResultsStore.open(store, out_dir, create=False)
@@ -224,7 +239,7 @@ def scores_cmd(
             as_of=_as_of(as_of),
             account=account,
             fmt=fmt,  # type: ignore[arg-type]
-            output=output,
+            output=file,
             limit=limit or None,
         )
     finally:

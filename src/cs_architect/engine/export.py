@@ -9,7 +9,8 @@ prefixed with ``'`` so that spreadsheets do not run them as formulas (GLOSSARY);
 written as numbers, to 4 decimals (scores and score changes to 2: the health score truncated,
 like on screen, so it never shows across a band boundary), so no ``0.9999999999999964`` noise
 reaches a spreadsheet. Parquet keeps the stored values. Files are written atomically (a
-temporary file, then renamed).
+temporary file in the same folder, then renamed): a symlink's target is written, an existing
+file keeps its permissions.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import io
 import json
 import math
 import os
+import stat
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -32,6 +34,7 @@ from cs_architect.engine.execute import to_arrow
 from cs_architect.engine.explain import BAND_NAMES, account_label, explain_account, fit, show_score
 from cs_architect.engine.store import CATEGORIES, SIGNALS, ResultsStore
 from cs_architect.errors import InputError, OutputError
+from cs_architect.issues import Issue
 from cs_architect.spec.health_model import HealthModel
 
 Format = Literal["table", "csv", "json", "parquet"]
@@ -106,19 +109,38 @@ def accounts_export(store: ResultsStore, model: HealthModel, as_of: date) -> ir.
     return t.order_by([t.score.isnull(), t.score, t.account_id])
 
 
-def _write(path: Path, data: bytes) -> None:
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` all-or-nothing: a temporary file in the same folder, renamed
+    over it. A symlink is followed (its target is written, the link stays); an existing file
+    keeps its permissions, a new one gets the usual ones (0666 less the umask). Returns the path
+    written."""
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+        if target.exists() and not os.access(target, os.W_OK):
+            raise OutputError(
+                f"cannot write {path}: the file is read-only; nothing was written",
+                [Issue("error", "read-only file", file=str(target), hint="choose another -o path or make it writable")],
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:  # a file where a folder should be, no permission
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc} ({exc.filename or path.parent})") from None
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc} ({exc.filename or target.parent})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
+            os.fchmod(fh.fileno(), mode)
+        os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return target
 
 
 def to_csv(rows: pa.Table) -> str:
@@ -204,8 +226,7 @@ def export_scores(
             text = to_csv(rows)
     if output is None:
         return text
-    _write(output, text.encode("utf-8"))
-    return f"wrote {output}"
+    return f"wrote {_where(output, write_atomically(output, text.encode('utf-8')))}"
 
 
 def _write_parquet(rows: pa.Table, output: Path) -> str:
@@ -213,5 +234,9 @@ def _write_parquet(rows: pa.Table, output: Path) -> str:
 
     buf = pa.BufferOutputStream()
     pq.write_table(rows, buf)
-    _write(output, buf.getvalue().to_pybytes())
-    return f"wrote {output} ({rows.num_rows:,} rows)"
+    written = write_atomically(output, buf.getvalue().to_pybytes())
+    return f"wrote {_where(output, written)} ({rows.num_rows:,} rows)"
+
+
+def _where(output: Path, written: Path) -> str:
+    return str(output) if written == output else f"{output} (-> {written})"
