@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import stat
 from datetime import date
@@ -14,7 +15,7 @@ import pyarrow as pa
 import pytest
 
 from cs_architect.engine.explain import show_score
-from cs_architect.engine.export import safe_cell, to_csv, write_atomically
+from cs_architect.engine.export import safe_cell, to_csv, to_json, write_atomically
 from cs_architect.errors import OutputError
 
 
@@ -71,3 +72,12 @@ def test_a_folder_in_the_way_is_a_clean_error(tmp_path: Path) -> None:
     (tmp_path / "blocker").write_text("a file")
     with pytest.raises(OutputError, match="cannot write"):
         write_atomically(tmp_path / "blocker" / "scores.csv", b"x")
+
+
+def test_json_export_writes_null_for_non_finite_numbers() -> None:
+    rows = pa.table({"account_id": ["a", "b", "c"], "arr": [float("inf"), float("nan"), 1.5], "score": [1.0, 2.0, 3.0]})
+    text = to_json(rows)
+    assert "Infinity" not in text and "NaN" not in text
+    assert [r["arr"] for r in json.loads(text)] == [None, None, 1.5]
+    nested = json.loads(to_json({"account": {"arr": float("-inf")}, "signals": [{"raw": float("nan")}]}))
+    assert nested == {"account": {"arr": None}, "signals": [{"raw": None}]}

@@ -154,9 +154,29 @@ def to_csv(rows: pa.Table) -> str:
     return buf.getvalue()
 
 
+def finite_or_null(data: object) -> object:
+    """``data`` with every float that is not finite (inf, -inf, NaN) replaced by None, through
+    dicts and lists: JSON has no spelling for them (``Infinity`` is not JSON).
+
+    >>> finite_or_null({"arr": float("inf"), "raw": [1.5, float("nan")]})
+    {'arr': None, 'raw': [1.5, None]}
+    """
+    if isinstance(data, dict):
+        return {k: finite_or_null(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite_or_null(v) for v in data]
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    return data
+
+
 def to_json(rows: pa.Table | dict[str, object] | list[dict[str, object]]) -> str:
-    data = tidy(rows.to_pylist() if isinstance(rows, pa.Table) else rows)
-    return json.dumps(data, indent=2, default=lambda v: v.isoformat() if isinstance(v, date) else str(v)) + "\n"
+    """Valid JSON always: non-finite floats are written as null (and ``allow_nan=False`` guards it)."""
+    data = finite_or_null(tidy(rows.to_pylist() if isinstance(rows, pa.Table) else rows))
+    text = json.dumps(
+        data, indent=2, allow_nan=False, default=lambda v: v.isoformat() if isinstance(v, date) else str(v)
+    )
+    return text + "\n"
 
 
 def to_text_table(rows: pa.Table, total: int) -> str:
