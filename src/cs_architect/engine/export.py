@@ -33,6 +33,7 @@ import pyarrow as pa
 from cs_architect.engine.execute import to_arrow
 from cs_architect.engine.explain import BAND_NAMES, account_label, explain_account, fit, show_score
 from cs_architect.engine.store import CATEGORIES, SIGNALS, ResultsStore
+from cs_architect.engine.terminal import pad, printable
 from cs_architect.errors import InputError, OutputError
 from cs_architect.issues import Issue
 from cs_architect.spec.health_model import HealthModel
@@ -191,12 +192,12 @@ def to_text_table(rows: pa.Table, total: int) -> str:
         top = ", ".join(r[f"detractor_{i + 1}"] for i in range(DETRACTORS) if r[f"detractor_{i + 1}"])
         cov = f"{r['coverage']:.0f}" if r["coverage"] is not None else "-"
         lines.append(
-            f"{label:<30} {fit(r['owner'] or '-', 12):<12} {arr:>10} {show_score(r['score']):>6} "
+            f"{pad(label, 30)} {pad(fit(r['owner'] or '-', 12), 12)} {arr:>10} {show_score(r['score']):>6} "
             f"{BAND_NAMES.get(r['band'] or '', '-'):<9} {cov:>5} {delta[0]:>6} {delta[1]:>7}  {top}"
         )
     if total > rows.num_rows:
         lines.append(f"... {total - rows.num_rows:,} more accounts (use --limit 0 for all, or --format csv)")
-    return "\n".join(lines)
+    return "\n".join(map(printable, lines))
 
 
 def export_scores(
@@ -239,7 +240,11 @@ def export_scores(
             assert output is not None
             return _write_parquet(rows, output)
         if fmt == "table":
-            text = f"Scores as of {snap.as_of} ({snap.company})\n" + to_text_table(rows, total or rows.num_rows) + "\n"
+            text = (
+                f"Scores as of {snap.as_of} ({printable(snap.company)})\n"
+                + to_text_table(rows, total or rows.num_rows)
+                + "\n"
+            )
         elif fmt == "json":
             text = to_json(rows)
         else:
