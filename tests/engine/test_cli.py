@@ -41,6 +41,28 @@ def test_check_data(capsys: pytest.CaptureFixture[str], out: Path, company_parqu
     assert json.loads(text)["ok"] is True
 
 
+def test_check_data_json_when_a_file_cannot_be_read(
+    capsys: pytest.CaptureFixture[str], out: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "accounts.csv").write_bytes(b"PAR1\x15\x04\x15\x00" + bytes(range(256)) * 8)
+    write(data, "events.csv", "account_id,ts,event\na1,2024-06-01,x")
+    code, text, err = csa(capsys, "check-data", out, "--data", data, "--as-of", "2024-06-30", "--format", "json")
+    assert code == 2 and "cannot read accounts.csv" in err
+    report = json.loads(text)
+    assert report["ok"] is False and report["as_of"] == "2024-06-30" and report["tables"] == []
+    assert "cannot read accounts.csv" in report["error"]
+    assert report["issues"][0]["level"] == "error" and report["issues"][0]["file"] == "accounts.csv"
+    # a check that cannot start at all (no data source given) is a document too
+    code, text, _ = csa(capsys, "check-data", out, "--format", "json")
+    assert code == 2 and json.loads(text)["ok"] is False
+    code, text, _ = csa(capsys, "check-data", out, "--data", data, "--as-of", "2024-06-30")
+    assert code == 2 and text == ""  # text mode: the message is on stderr only
+    code, text, _ = csa(capsys, "check-data", out, "--db", "postgresql://nobody@127.0.0.1:1/none", "--format", "json")
+    assert code == 4 and json.loads(text)["ok"] is False  # unreachable database: exit 4, still a document
+
+
 def test_score_prints_a_summary_and_progress(
     capsys: pytest.CaptureFixture[str], out: Path, company_parquet: Path
 ) -> None:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import click
 
-from cs_architect.cli import cli
-from cs_architect.errors import DataError, InputError
+from cs_architect.cli import _from_a_database, cli
+from cs_architect.errors import BackendError, CsaError, DataError, InputError
 from cs_architect.issues import Issue
 
 
@@ -67,7 +67,9 @@ def check_data_cmd(out: Path, data: Path | None, db: str | None, as_of: datetime
 
     Reports per table and column what is missing or wrong (unreadable dates, duplicate account
     ids, rows for unknown accounts, future timestamps, negative money, NPS outside 0-10), with
-    counts and example values. Exits 2 when something blocks scoring.
+    counts and example values. Exits 2 when something blocks scoring (4 when the database
+    cannot be reached). With --format json, stdout is always one JSON document, also when the
+    check cannot run (a file that cannot be read): {"ok": false, "error": ..., "issues": [...]}.
 
     \b
     Example:
@@ -76,12 +78,27 @@ def check_data_cmd(out: Path, data: Path | None, db: str | None, as_of: datetime
     from cs_architect.engine import check_customer_data, load_health_model
     from cs_architect.engine.export import to_json
 
-    _source(data, db)
-    model = load_health_model(out)
-    report = check_customer_data(model, data_dir=data, db_url=db, as_of=_as_of(as_of) or date.today())
+    when = _as_of(as_of) or date.today()
+    try:
+        _source(data, db)
+        model = load_health_model(out)
+        report = check_customer_data(model, data_dir=data, db_url=db, as_of=when)
+    except Exception as exc:
+        # A script reading stdout gets a document either way; the error boundary still prints
+        # the message on stderr and sets the exit code (2, or 4 for a database).
+        if fmt == "json" and (isinstance(exc, CsaError) or _from_a_database(exc)):
+            err = exc if isinstance(exc, CsaError) else BackendError(f"the database failed: {exc}".splitlines()[0])
+            click.echo(to_json(_stopped(err, when)))
+        raise
     click.echo(to_json(report.to_dict()) if fmt == "json" else report.to_text())
     if not report.ok:
         raise DataError(f"{sum(i.level == 'error' for i in report.issues)} error(s) block scoring; fix them first")
+
+
+def _stopped(err: CsaError, as_of: date) -> dict[str, object]:
+    """The JSON report of a check that could not run: not ok, why, no tables."""
+    issues = [i.to_dict() for i in err.issues] or [Issue("error", err.message).to_dict()]
+    return {"as_of": as_of.isoformat(), "ok": False, "error": err.message, "tables": [], "issues": issues}
 
 
 @cli.command("score")
