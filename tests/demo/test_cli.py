@@ -53,3 +53,17 @@ def test_demo_data_errors_are_messages(tmp_path: Path) -> None:
     assert r.returncode == 2 and "Traceback" not in r.stderr and "no such file" in r.stderr
     r = run("demo-data", tmp_path / "x", "--inputs", EXAMPLES / "shiftwise", "--tables", "events,bogus")
     assert r.returncode == 2 and "bogus" in r.stderr
+    r = run("demo-data", tmp_path / "x", "--inputs", EXAMPLES / "shiftwise", "--end", "0001-02-01")
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "1971-01-01 to 2999-12-31" in r.stderr
+    assert not (tmp_path / "x").exists()
+
+
+def test_demo_data_force_keeps_files_it_does_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "exports"
+    out.mkdir()
+    (out / "events.parquet").write_bytes(b"mine")
+    args = ("--inputs", EXAMPLES / "shiftwise", "--accounts", "5", "--months", "2", "--end", "2026-06-30")
+    r = run("demo-data", out, *args, "--tables", "accounts", "--force")
+    assert r.returncode == 0, r.stderr
+    assert (out / "events.parquet").read_bytes() == b"mine"
+    assert "kept as they were (not written by demo-data): events.parquet" in r.stdout

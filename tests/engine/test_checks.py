@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from cs_architect.engine.checks import check_data
 from cs_architect.engine.connect import connect_data
@@ -115,3 +119,37 @@ def test_negative_quantity_and_csat_out_of_scale_are_warnings(tmp_path: Path) ->
     )
     assert "1 of 2 rows are CSAT ratings outside" in messages["tickets.csat"][1]
     assert "1 of 2 rows are CSAT ratings outside" in messages["surveys.score"][1]
+
+
+def test_non_finite_numbers_in_text_are_unreadable(tmp_path: Path) -> None:
+    # 1e400 matches the number pattern but is +Infinity as a double; inf/nan are no amounts.
+    write(tmp_path, "accounts.csv", "account_id,arr,seats\na1,1e400,1e400\na2,-inf,5\na3,NaN,3\na4,1200,1e30\na5,1e3,2")
+    report = check(tmp_path, deep=False)
+    [arr] = by_path(report, "accounts.arr")
+    assert arr.level == "error" and "3 of 5 rows cannot be read as numbers" in arr.message
+    assert "'-inf', '1e400', 'NaN'" in arr.message
+    [seats] = [
+        i for i in by_path(report, "accounts.seats") if i.level == "error"
+    ]  # 1e30 is beyond int64: not a seat count either
+    assert seats.level == "error" and "2 of 5 rows" in seats.message and "'1e30', '1e400'" in seats.message
+
+
+def test_non_finite_doubles_in_parquet_are_unreadable(tmp_path: Path) -> None:
+    inf, nan = float("inf"), float("nan")
+    accounts = pa.table(
+        {"account_id": ["a1", "a2", "a3", "a4"], "arr": [inf, -inf, nan, 100.0], "seats": [1.0, nan, 2.0, None]}
+    )
+    pq.write_table(accounts, tmp_path / "accounts.parquet")
+    events = pa.table(
+        {"account_id": ["a1", "a1"], "ts": [datetime(2024, 6, 1)] * 2, "event": ["x", "x"], "quantity": [nan, 2.0]}
+    )
+    pq.write_table(events, tmp_path / "events.parquet")
+    report = check(tmp_path, deep=False)
+    [arr] = by_path(report, "accounts.arr")
+    assert arr.level == "error" and "3 of 4 rows cannot be read as numbers" in arr.message
+    assert "'-inf', 'inf', 'nan'" in arr.message
+    [seats] = [i for i in by_path(report, "accounts.seats") if i.level == "error"]
+    assert seats.level == "error" and "1 of 4 rows" in seats.message
+    [quantity] = by_path(report, "events.quantity")
+    assert quantity.level == "error" and "1 of all rows" in quantity.message
+    assert not report.ok

@@ -41,6 +41,28 @@ def test_check_data(capsys: pytest.CaptureFixture[str], out: Path, company_parqu
     assert json.loads(text)["ok"] is True
 
 
+def test_check_data_json_when_a_file_cannot_be_read(
+    capsys: pytest.CaptureFixture[str], out: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "accounts.csv").write_bytes(b"PAR1\x15\x04\x15\x00" + bytes(range(256)) * 8)
+    write(data, "events.csv", "account_id,ts,event\na1,2024-06-01,x")
+    code, text, err = csa(capsys, "check-data", out, "--data", data, "--as-of", "2024-06-30", "--format", "json")
+    assert code == 2 and "cannot read accounts.csv" in err
+    report = json.loads(text)
+    assert report["ok"] is False and report["as_of"] == "2024-06-30" and report["tables"] == []
+    assert "cannot read accounts.csv" in report["error"]
+    assert report["issues"][0]["level"] == "error" and report["issues"][0]["file"] == "accounts.csv"
+    # a check that cannot start at all (no data source given) is a document too
+    code, text, _ = csa(capsys, "check-data", out, "--format", "json")
+    assert code == 2 and json.loads(text)["ok"] is False
+    code, text, _ = csa(capsys, "check-data", out, "--data", data, "--as-of", "2024-06-30")
+    assert code == 2 and text == ""  # text mode: the message is on stderr only
+    code, text, _ = csa(capsys, "check-data", out, "--db", "postgresql://nobody@127.0.0.1:1/none", "--format", "json")
+    assert code == 4 and json.loads(text)["ok"] is False  # unreachable database: exit 4, still a document
+
+
 def test_score_prints_a_summary_and_progress(
     capsys: pytest.CaptureFixture[str], out: Path, company_parquet: Path
 ) -> None:
@@ -67,6 +89,33 @@ def test_scores_table_account_and_exports(capsys: pytest.CaptureFixture[str], ou
     assert code == 2 and "'nobody' is not in the snapshot" in err
     code, _, err = csa(capsys, "scores", out, "--as-of", "2020-01-01")
     assert code == 2 and "no snapshot for 2020-01-01" in err
+
+
+def test_scores_dash_is_standard_output(
+    capsys: pytest.CaptureFixture[str], out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, text, _ = csa(capsys, "scores", out, "--format", "json", "-o", "-")
+    assert code == 0 and len(json.loads(text)) == 3
+    code, text, _ = csa(capsys, "scores", out, "--format", "csv", "-o", "-")
+    assert code == 0 and text.startswith("as_of,account_id")
+    assert not (tmp_path / "-").exists()
+    code, _, err = csa(capsys, "scores", out, "--format", "parquet", "-o", "-")
+    assert code == 2 and "binary" in err and "-o scores.parquet" in err
+    code, text, _ = csa(capsys, "scores", out, "--format", "csv", "-o", "./-")  # a file named '-', on purpose
+    assert code == 0 and (tmp_path / "-").read_text().startswith("as_of,account_id")
+
+
+def test_scores_output_through_a_symlink(capsys: pytest.CaptureFixture[str], out: Path, tmp_path: Path) -> None:
+    target = tmp_path / "exports" / "scores.csv"
+    target.parent.mkdir()
+    target.write_text("old")
+    target.chmod(0o640)
+    (tmp_path / "latest.csv").symlink_to(target)
+    code, text, _ = csa(capsys, "scores", out, "--format", "csv", "-o", tmp_path / "latest.csv")
+    assert code == 0 and f"-> {target}" in text
+    assert (tmp_path / "latest.csv").is_symlink() and target.read_text().startswith("as_of,")
+    assert target.stat().st_mode & 0o777 == 0o640
 
 
 def test_explain_prints_the_sql(capsys: pytest.CaptureFixture[str], out: Path, company_parquet: Path) -> None:

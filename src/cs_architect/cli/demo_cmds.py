@@ -62,7 +62,8 @@ def _tables(value: str) -> tuple[str, ...]:
     "end",
     default=None,
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Generation date: every timestamp is before it. Default: today (UTC); pass it for reproducible files.",
+    help="Generation date: every timestamp is before it. Default: today (UTC); pass it for reproducible files. "
+    "Supported: 1971-01-01 to 2999-12-31, and the --months of history before it must start in 1970 or later.",
 )
 @click.option(
     "--mess/--no-mess",
@@ -80,7 +81,8 @@ def _tables(value: str) -> tuple[str, ...]:
 @click.option(
     "--force",
     is_flag=True,
-    help="Write into a folder that demo-data did not make (replaces only its <table>.parquet files).",
+    help="Write into a folder that demo-data did not make. Only the files this run writes "
+    "(<table>.parquet, manifest.json, truth/) are replaced; nothing else is removed.",
 )
 @click.option("--truth", is_flag=True, help="Also write truth/latent_health.parquet (the hidden health per month).")
 def demo_data(
@@ -100,7 +102,10 @@ def demo_data(
 
     Segments, plans, prices, seats and product events come from the input set; a hidden health
     per account drives usage, tickets, NPS, payments, touchpoints, expansion and churn.
-    Writes <table>.parquet for each table and manifest.json.
+    Writes <table>.parquet for each table and manifest.json. Re-running into a folder an
+    earlier demo-data run wrote also removes the table files that run's manifest.json lists and
+    this run does not write (e.g. events.parquet after --events 0), and says so; files no
+    manifest lists are never removed.
 
     \b
     Example:
@@ -140,3 +145,7 @@ def demo_data(
     skipped = result.manifest.get("not_written") or []
     if skipped:
         click.echo(f"  not written: {', '.join(skipped)}")  # type: ignore[arg-type]
+    if result.removed:
+        click.echo(f"  removed (written by the previous demo-data run): {', '.join(result.removed)}")
+    if result.kept:
+        click.echo(f"  kept as they were (not written by demo-data): {', '.join(result.kept)}")

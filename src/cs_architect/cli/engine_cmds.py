@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from cs_architect.cli import cli
-from cs_architect.errors import DataError, InputError
+from cs_architect.cli import _from_a_database, cli
+from cs_architect.errors import BackendError, CsaError, DataError, InputError
+from cs_architect.issues import Issue
 
 if TYPE_CHECKING:
     from cs_architect.engine import ResultsStore
@@ -95,7 +96,9 @@ def check_data_cmd(out: Path, data: Path | None, db: str | None, as_of: date | N
 
     Reports per table and column what is missing or wrong (unreadable dates, duplicate account
     ids, rows for unknown accounts, future timestamps, negative money, NPS outside 0-10), with
-    counts and example values. Exits 2 when something blocks scoring.
+    counts and example values. Exits 2 when something blocks scoring (4 when the database
+    cannot be reached). With --format json, stdout is always one JSON document, also when the
+    check cannot run (a file that cannot be read): {"ok": false, "error": ..., "issues": [...]}.
 
     \b
     Example:
@@ -104,12 +107,27 @@ def check_data_cmd(out: Path, data: Path | None, db: str | None, as_of: date | N
     from cs_architect.engine import check_customer_data, load_health_model
     from cs_architect.engine.export import to_json
 
-    _source(data, db)
-    model = load_health_model(out)
-    report = check_customer_data(model, data_dir=data, db_url=db, as_of=_as_of(as_of) or date.today())
+    when = _as_of(as_of) or date.today()
+    try:
+        _source(data, db)
+        model = load_health_model(out)
+        report = check_customer_data(model, data_dir=data, db_url=db, as_of=when)
+    except Exception as exc:
+        # A script reading stdout gets a document either way; the error boundary still prints
+        # the message on stderr and sets the exit code (2, or 4 for a database).
+        if fmt == "json" and (isinstance(exc, CsaError) or _from_a_database(exc)):
+            err = exc if isinstance(exc, CsaError) else BackendError(f"the database failed: {exc}".splitlines()[0])
+            click.echo(to_json(_stopped(err, when)))
+        raise
     click.echo(to_json(report.to_dict()) if fmt == "json" else report.to_text())
     if not report.ok:
         raise DataError(f"{sum(i.level == 'error' for i in report.issues)} error(s) block scoring; fix them first")
+
+
+def _stopped(err: CsaError, as_of: date) -> dict[str, object]:
+    """The JSON report of a check that could not run: not ok, why, no tables."""
+    issues = [i.to_dict() for i in err.issues] or [Issue("error", err.message).to_dict()]
+    return {"as_of": as_of.isoformat(), "ok": False, "error": err.message, "tables": [], "issues": issues}
 
 
 @cli.command("score")
@@ -207,7 +225,14 @@ def _explain_date(given: date | None, store: str | None, out_dir: Path) -> tuple
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "csv", "json", "parquet"]), default="table", show_default=True
 )
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write to this file.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="Write to this file, atomically (a symlink's target is written; an existing file keeps its "
+    "permissions). '-' is standard output (not for parquet); ./- names a file called '-'.",
+)
 @click.option(
     "--limit",
     type=click.IntRange(min=0),
@@ -223,7 +248,7 @@ def scores_cmd(
     account: str | None,
     as_of: date | None,
     fmt: str,
-    output: Path | None,
+    output: str | None,
     limit: int | None,
     store: str | None,
     explain: bool,
@@ -241,6 +266,7 @@ def scores_cmd(
       csa scores out                          # worst accounts first
       csa scores out --account acme-01        # why Acme has its score
       csa scores out --format csv -o scores.csv
+      csa scores out --format json -o - | jq '.[0]'
       csa scores out --explain --db postgresql://analyst@warehouse/prod
     """
     from cs_architect.engine import ResultsStore, export_scores, load_health_model, scoring_sql
@@ -259,6 +285,12 @@ def scores_cmd(
         return
     if data is not None or db is not None:
         raise InputError("--data/--db are only used with --explain; scores are read from the results store")
+    if output == "-" and fmt == "parquet":
+        raise InputError(
+            "--format parquet is binary and cannot go to standard output (-o -)",
+            [Issue("error", "parquet to standard output", path="-o", hint="give a file, e.g. -o scores.parquet")],
+        )
+    file = None if output is None or output == "-" else Path(output)
     if limit is None and fmt == "table" and account is None:
         limit = 50
     results = ResultsStore.open(store, out_dir, create=False)
@@ -270,7 +302,7 @@ def scores_cmd(
             as_of=_as_of(as_of),
             account=account,
             fmt=fmt,  # type: ignore[arg-type]
-            output=output,
+            output=file,
             limit=limit or None,
         )
     finally:

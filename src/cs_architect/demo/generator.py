@@ -41,7 +41,7 @@ from cs_architect.demo.streams import stream
 from cs_architect.demo.surveys import block_surveys, segment_levels
 from cs_architect.demo.tickets import block_tickets
 from cs_architect.demo.touchpoints import block_ratings, block_touchpoints
-from cs_architect.errors import OutputError
+from cs_architect.errors import InputError, OutputError
 from cs_architect.inputs.project import Project
 from cs_architect.issues import Issue
 from cs_architect.spec.sources import CONTRACT
@@ -80,14 +80,53 @@ class DemoOptions:
             )
         if self.accounts < 1 or self.months < 1:
             raise OutputError("--accounts and --months must be at least 1")
+        check_window(self.end, self.months)
+
+
+FIRST_YEAR, LAST_YEAR = 1971, 2999
+
+
+def check_window(end: date, months: int) -> None:
+    """Refuse generation dates the demo cannot represent: ``end`` in years
+    ``FIRST_YEAR``..``LAST_YEAR``, and the ``months`` of history before it starting no earlier
+    than January 1970 (times are seconds since 1970-01-01; contract terms run years past ``end``)."""
+    if not FIRST_YEAR <= end.year <= LAST_YEAR:
+        raise InputError(
+            f"--end {end.isoformat()} is outside the supported range {FIRST_YEAR}-01-01 to {LAST_YEAR}-12-31",
+            [
+                Issue(
+                    "error",
+                    "unsupported generation date",
+                    path="--end",
+                    hint=f"pass a date in {FIRST_YEAR}..{LAST_YEAR}",
+                )
+            ],
+        )
+    first = Window(end, months).first_month
+    if first < np.datetime64("1970-01", "M"):
+        raise InputError(
+            f"--months {months} before --end {end.isoformat()} would start in {first}, before January 1970",
+            [
+                Issue(
+                    "error",
+                    "history starts before 1970",
+                    path="--months",
+                    hint="pass a later --end or fewer --months",
+                )
+            ],
+        )
 
 
 @dataclass
 class DemoResult:
-    """Where the files went and the manifest written with them."""
+    """Where the files went and the manifest written with them. ``removed``: files of the
+    previous demo run there (listed in its manifest) that this run did not write again; ``kept``:
+    files named like a contract table that no demo run wrote and this one did not replace."""
 
     directory: Path
     manifest: dict[str, object] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
 
     @property
     def rows(self) -> dict[str, int]:
@@ -223,8 +262,11 @@ def _manifest(book: Book, options: DemoOptions, project: Project, rows: dict[str
 
 
 def _prepare(directory: Path, force: bool) -> list[Path]:
-    """Files to replace in ``directory``: a previous demo run's, or (with ``force``) any file named
-    like a contract table. Refuses a non-empty folder that demo-data did not write."""
+    """Files to remove from ``directory`` before the new files move in: those the previous
+    `csa demo-data` run there lists in its manifest.json (its ``<table>.parquet`` files, its
+    ``truth/`` folder and the manifest), so that no table of an earlier run is left beside the
+    new ones. A file no manifest lists is never removed; one named like a table this run writes
+    is replaced by it. Refuses a non-empty folder that demo-data did not write unless ``force``."""
     if not directory.exists():
         return []
     if not directory.is_dir():
@@ -243,12 +285,16 @@ def _prepare(directory: Path, force: bool) -> list[Path]:
             f"{directory} is not empty and was not written by `csa demo-data`; nothing was written",
             [Issue("error", "choose an empty or new folder, or pass --force", file=str(directory))],
         )
-    named = [p for p in entries if p.suffix == ".parquet" and p.stem in TABLES]
-    owned = []
-    if ours:
-        tables = old.get("tables", {})
-        owned = [directory / t["file"] for t in tables.values() if isinstance(t, dict) and "file" in t]
-    return sorted({*owned, *named, manifest, directory / "truth"})
+    if not isinstance(old, dict) or not ours:
+        return []
+    # Only names demo-data itself writes: a manifest edited to list other files removes nothing else.
+    ours_names = {f"{name}.parquet" for name in TABLES}
+    tables = old.get("tables")
+    listed = [t.get("file") for t in tables.values() if isinstance(t, dict)] if isinstance(tables, dict) else []
+    owned = [directory / f for f in listed if isinstance(f, str) and f in ours_names]
+    if old.get("truth") == "truth/latent_health.parquet":
+        owned.append(directory / "truth" / "latent_health.parquet")
+    return sorted({*owned, manifest})
 
 
 def generate(
@@ -259,9 +305,10 @@ def generate(
     force: bool = False,
 ) -> DemoResult:
     """Write the demo company's tables as ``<table>.parquet`` plus ``manifest.json`` into
-    ``directory`` (created if needed). A previous demo run there is replaced; a folder with other
-    content is refused unless ``force``, and even then only files named like the demo's are
-    replaced. Files appear only once every table is complete."""
+    ``directory`` (created if needed). A previous demo run there is replaced (the files its
+    manifest lists); a folder with other content is refused unless ``force``, and even then only
+    the files this run writes are replaced: nothing else is removed. Files appear only once every
+    table is complete."""
     directory = Path(directory)
     stale = _prepare(directory, force)
     book = simulate(project, options)
@@ -272,13 +319,16 @@ def generate(
         try:
             manifest = _write_all(book, options, project, staging, progress)
             directory.mkdir(parents=True, exist_ok=True)
-            for path in stale:
-                if path.is_dir():
-                    shutil.rmtree(path)
-                elif path.exists():
-                    path.unlink()
-            for path in sorted(staging.iterdir()):
-                path.replace(directory / path.name)
+            written = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
+            for rel in written:
+                (directory / rel).parent.mkdir(parents=True, exist_ok=True)
+                (staging / rel).replace(directory / rel)
+            removed = [p for p in stale if p.relative_to(directory) not in written and p.is_file()]
+            for path in removed:
+                path.unlink()
+            truth_dir = directory / "truth"
+            if truth_dir / "latent_health.parquet" in removed and not any(truth_dir.iterdir()):
+                truth_dir.rmdir()  # the folder an earlier run made, now empty
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     except OSError as exc:
@@ -286,7 +336,12 @@ def generate(
             f"cannot write {directory}: {exc.strerror or exc}",
             [Issue("error", str(exc), file=str(exc.filename or directory))],
         ) from exc
-    return DemoResult(directory, manifest)
+    kept = sorted(
+        p.name
+        for p in directory.iterdir()
+        if p.suffix == ".parquet" and p.stem in TABLES and Path(p.name) not in written
+    )
+    return DemoResult(directory, manifest, [str(p.relative_to(directory)) for p in removed], kept)
 
 
 def _write_all(

@@ -7,14 +7,15 @@ For each contract table (see :data:`cs_architect.spec.sources.CONTRACT`) and col
 2. translate values with the ``values`` map (``P1`` -> ``urgent``), compared as text;
 3. convert to the contract type: text dates through ``date_format`` (ISO 8601 by default),
    text numbers and booleans through patterns, so unreadable values become NULL and are
-   flagged instead of failing the query;
+   flagged instead of failing the query; a number that is not finite (``inf``, ``nan``,
+   ``1e400`` in text, or a double column holding them) is unreadable too;
 4. keep only rows matching ``where``;
 5. ``mrr`` rows that cover a period (``period``: start and end dates) become one row per month.
 
 Only ``accounts`` is required. A table that is absent, or lacks a required column, is reported
 as missing and its signals have no data (their weight is redistributed). The converted table
-keeps, beside each converted column, the user's original text (``<column>__text``) so that the
-data check can show example values.
+keeps, beside each converted column, the user's original text (``<column>__text``; for a double
+column, the spelling of its non-finite values) so that the data check can show example values.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from cs_architect.spec.sources import CONTRACT, Sources, TableSource
 IBIS_TYPES = {"str": "string", "float": "float64", "int": "int64", "bool": "boolean",
               "date": "date", "timestamp": "timestamp"}  # fmt: skip
 NUMBER = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
+INT_LIMIT = 2.0**63  # an int column holds int64
 TRUE_WORDS = ["true", "t", "yes", "y", "1"]
 FALSE_WORDS = ["false", "f", "no", "n", "0"]
 TEXT_SUFFIX = "__text"
@@ -60,7 +62,7 @@ class ContractTable:
     origin: str
     staged: ir.Table
     mapped: dict[str, str]  # contract column -> the user's column it came from
-    converted: list[str]  # contract columns read from text (have a <col>__text twin)
+    converted: list[str]  # contract columns read from text, or doubles that may be inf/NaN (have a <col>__text twin)
     defaulted: list[str] = field(default_factory=list)  # contract columns set by sources.defaults
     period: bool = False  # rows run from ``month`` to ``period_end``: ``table`` has one row per month
     end_exclusive: bool = False  # ``period_end`` is the first day the row no longer covers
@@ -147,15 +149,25 @@ class _Converted:
     problem: str | None = None  # the whole column has the wrong type
 
 
+def _finite(number: ir.FloatingValue, ctype: str) -> ir.BooleanValue:
+    """Whether a float is a value the contract column can hold: not infinite, not NaN, and for
+    an int column within the int64 range (NULL stays NULL)."""
+    ok = ~(number.isnan() | number.isinf())
+    return ok & (number.abs() < INT_LIMIT) if ctype == "int" else ok
+
+
 def _from_text(text: ir.StringValue, ctype: str) -> _Converted:
     present = text.strip().nullif("").notnull()
     if ctype == "str":
         return _Converted(text.nullif(""), None, None)
     if ctype in ("float", "int"):
+        # A spelling like 1e400 matches the pattern but is infinite as a double: unreadable too.
         ok = text.re_search(NUMBER).fill_null(False)
-        number = ok.ifelse(text.strip(), ibis.null("string")).cast("float64")
+        parsed = ok.ifelse(text.strip(), ibis.null("string")).cast("float64")
+        readable = ok & _finite(parsed, ctype).fill_null(False)
+        number = readable.ifelse(parsed, ibis.null("float64"))
         value = number.round().cast("int64") if ctype == "int" else number
-        return _Converted(value, text, present & ~ok)
+        return _Converted(value, text, present & ~readable)
     assert ctype == "bool", ctype
     word = text.strip().lower()
     value = ibis.cases((word.isin(TRUE_WORDS), True), (word.isin(FALSE_WORDS), False), else_=ibis.null("boolean"))
@@ -170,6 +182,12 @@ def _convert(col: ir.Value, ctype: str) -> _Converted:
         return _from_text(col, ctype)
     if ctype == "str":
         return _Converted(col.cast("string"), None, None)
+    if ctype in ("float", "int") and fam == "number" and col.type().is_floating():
+        # inf and NaN (a Parquet or database double) are no amount: NULL, flagged like unreadable
+        # text, with the value's spelling as the example.
+        ok = _finite(col, ctype)
+        shown = ok.fill_null(True).ifelse(ibis.null("string"), col.cast("string"))
+        return _Converted(ok.ifelse(col, ibis.null(col.type())).cast(want), shown, ~ok.fill_null(True))
     if ctype in ("float", "int") and fam == "number":
         return _Converted(col.cast(want), None, None)
     if ctype == "bool" and fam == "bool":

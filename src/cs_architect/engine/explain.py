@@ -14,6 +14,7 @@ from datetime import date
 
 from cs_architect.engine.execute import to_rows
 from cs_architect.engine.store import ACCOUNTS, CATEGORIES, SIGNALS, ResultsStore
+from cs_architect.engine.terminal import cut, display_width, pad, printable
 from cs_architect.errors import InputError
 from cs_architect.spec.health_model import HealthModel
 from cs_architect.spec.signals import SIGNAL_KINDS
@@ -30,20 +31,22 @@ def show_score(score: float | None) -> str:
 
 
 def fit(text: str, width: int) -> str:
-    """``text`` in at most ``width`` characters, cut with an ellipsis when longer."""
-    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+    """``text`` on one line (see :func:`.terminal.printable`) in at most ``width`` terminal
+    columns, cut with an ellipsis when longer."""
+    return cut(printable(text), width)
 
 
 def account_label(name: str | None, account_id: str, width: int) -> str:
-    """'Name (id)' in at most ``width`` characters. The id is never cut (it is what people
-    search for and pass to ``--account``): the name is shortened with an ellipsis, or left out
-    when there is no room; an id longer than ``width`` is shown whole."""
+    """'Name (id)' in at most ``width`` terminal columns, on one line. The id is never cut (it
+    is what people search for and pass to ``--account``): the name is shortened with an
+    ellipsis, or left out when there is no room; an id longer than ``width`` is shown whole."""
+    account_id = printable(account_id)
     if not name:
         return account_id
-    full = f"{name} ({account_id})"
-    if len(full) <= width:
+    full = f"{printable(name)} ({account_id})"
+    if display_width(full) <= width:
         return full
-    room = width - len(account_id) - 3  # ' (' and ')'
+    room = width - display_width(account_id) - 3  # ' (' and ')'
     return f"{fit(name, room)} ({account_id})" if room >= 2 else account_id
 
 
@@ -120,13 +123,13 @@ class AccountExplanation:
         lines += ["", f"{'category':<12} {'score':>6} {'weight':>7}"]
         for c in self.categories:
             score = c["score"]
-            lines.append(f"{c['category']:<12} {show_score(score):>6} {float(c['weight'] or 0):>7.1f}")  # type: ignore[arg-type]
+            category = pad(printable(str(c["category"])), 12)
+            lines.append(f"{category} {show_score(score):>6} {float(c['weight'] or 0):>7.1f}")  # type: ignore[arg-type]
         lines += ["", f"{'signal':<34} {'raw':>14} {'score':>6} {'weight':>7} {'points':>7}"]
         for s in self.signals:
             score = f"{s.score:.0f}" if s.score is not None else "-"
-            lines.append(
-                f"{fit(s.name, 34):<34} {show_raw(s.raw, s.unit):>14} {score:>6} {s.weight:>7.1f} {s.points:>+7.1f}"
-            )
+            name = pad(fit(s.name, 34), 34)
+            lines.append(f"{name} {show_raw(s.raw, s.unit):>14} {score:>6} {s.weight:>7.1f} {s.points:>+7.1f}")
         top = self.top_detractors()
         if top:
             lines += ["", "Top detractors:"] + [f"  - {s.reason()}" for s in top]
@@ -139,7 +142,7 @@ class AccountExplanation:
             lines += ["", "Without data:"]
             lines += [f"  - {s.name}: {s.note or 'no data'}" for s in missing]
         lines += [f"Note: {n}" for n in self.notes]
-        return "\n".join(lines)
+        return "\n".join(map(printable, lines))
 
     def to_dict(self) -> dict[str, object]:
         return {

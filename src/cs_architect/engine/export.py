@@ -9,7 +9,8 @@ prefixed with ``'`` so that spreadsheets do not run them as formulas (GLOSSARY);
 written as numbers, to 4 decimals (scores and score changes to 2: the health score truncated,
 like on screen, so it never shows across a band boundary), so no ``0.9999999999999964`` noise
 reaches a spreadsheet. Parquet keeps the stored values. Files are written atomically (a
-temporary file, then renamed).
+temporary file in the same folder, then renamed): a symlink's target is written, an existing
+file keeps its permissions.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import io
 import json
 import math
 import os
+import stat
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -31,7 +33,9 @@ import pyarrow as pa
 from cs_architect.engine.execute import to_arrow
 from cs_architect.engine.explain import BAND_NAMES, account_label, explain_account, fit, show_score
 from cs_architect.engine.store import CATEGORIES, SIGNALS, ResultsStore
+from cs_architect.engine.terminal import pad, printable
 from cs_architect.errors import InputError, OutputError
+from cs_architect.issues import Issue
 from cs_architect.spec.health_model import HealthModel
 
 Format = Literal["table", "csv", "json", "parquet"]
@@ -106,19 +110,38 @@ def accounts_export(store: ResultsStore, model: HealthModel, as_of: date) -> ir.
     return t.order_by([t.score.isnull(), t.score, t.account_id])
 
 
-def _write(path: Path, data: bytes) -> None:
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomically(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` all-or-nothing: a temporary file in the same folder, renamed
+    over it. A symlink is followed (its target is written, the link stays); an existing file
+    keeps its permissions, a new one gets the usual ones (0666 less the umask). Returns the path
+    written."""
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+        if target.exists() and not os.access(target, os.W_OK):
+            raise OutputError(
+                f"cannot write {path}: the file is read-only; nothing was written",
+                [Issue("error", "read-only file", file=str(target), hint="choose another -o path or make it writable")],
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:  # a file where a folder should be, no permission
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc} ({exc.filename or path.parent})") from None
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc} ({exc.filename or target.parent})") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
+            os.fchmod(fh.fileno(), mode)
+        os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return target
 
 
 def to_csv(rows: pa.Table) -> str:
@@ -132,9 +155,29 @@ def to_csv(rows: pa.Table) -> str:
     return buf.getvalue()
 
 
+def finite_or_null(data: object) -> object:
+    """``data`` with every float that is not finite (inf, -inf, NaN) replaced by None, through
+    dicts and lists: JSON has no spelling for them (``Infinity`` is not JSON).
+
+    >>> finite_or_null({"arr": float("inf"), "raw": [1.5, float("nan")]})
+    {'arr': None, 'raw': [1.5, None]}
+    """
+    if isinstance(data, dict):
+        return {k: finite_or_null(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [finite_or_null(v) for v in data]
+    if isinstance(data, float) and not math.isfinite(data):
+        return None
+    return data
+
+
 def to_json(rows: pa.Table | dict[str, object] | list[dict[str, object]]) -> str:
-    data = tidy(rows.to_pylist() if isinstance(rows, pa.Table) else rows)
-    return json.dumps(data, indent=2, default=lambda v: v.isoformat() if isinstance(v, date) else str(v)) + "\n"
+    """Valid JSON always: non-finite floats are written as null (and ``allow_nan=False`` guards it)."""
+    data = finite_or_null(tidy(rows.to_pylist() if isinstance(rows, pa.Table) else rows))
+    text = json.dumps(
+        data, indent=2, allow_nan=False, default=lambda v: v.isoformat() if isinstance(v, date) else str(v)
+    )
+    return text + "\n"
 
 
 def to_text_table(rows: pa.Table, total: int) -> str:
@@ -149,12 +192,12 @@ def to_text_table(rows: pa.Table, total: int) -> str:
         top = ", ".join(r[f"detractor_{i + 1}"] for i in range(DETRACTORS) if r[f"detractor_{i + 1}"])
         cov = f"{r['coverage']:.0f}" if r["coverage"] is not None else "-"
         lines.append(
-            f"{label:<30} {fit(r['owner'] or '-', 12):<12} {arr:>10} {show_score(r['score']):>6} "
+            f"{pad(label, 30)} {pad(fit(r['owner'] or '-', 12), 12)} {arr:>10} {show_score(r['score']):>6} "
             f"{BAND_NAMES.get(r['band'] or '', '-'):<9} {cov:>5} {delta[0]:>6} {delta[1]:>7}  {top}"
         )
     if total > rows.num_rows:
         lines.append(f"... {total - rows.num_rows:,} more accounts (use --limit 0 for all, or --format csv)")
-    return "\n".join(lines)
+    return "\n".join(map(printable, lines))
 
 
 def export_scores(
@@ -197,15 +240,18 @@ def export_scores(
             assert output is not None
             return _write_parquet(rows, output)
         if fmt == "table":
-            text = f"Scores as of {snap.as_of} ({snap.company})\n" + to_text_table(rows, total or rows.num_rows) + "\n"
+            text = (
+                f"Scores as of {snap.as_of} ({printable(snap.company)})\n"
+                + to_text_table(rows, total or rows.num_rows)
+                + "\n"
+            )
         elif fmt == "json":
             text = to_json(rows)
         else:
             text = to_csv(rows)
     if output is None:
         return text
-    _write(output, text.encode("utf-8"))
-    return f"wrote {output}"
+    return f"wrote {_where(output, write_atomically(output, text.encode('utf-8')))}"
 
 
 def _write_parquet(rows: pa.Table, output: Path) -> str:
@@ -213,5 +259,9 @@ def _write_parquet(rows: pa.Table, output: Path) -> str:
 
     buf = pa.BufferOutputStream()
     pq.write_table(rows, buf)
-    _write(output, buf.getvalue().to_pybytes())
-    return f"wrote {output} ({rows.num_rows:,} rows)"
+    written = write_atomically(output, buf.getvalue().to_pybytes())
+    return f"wrote {_where(output, written)} ({rows.num_rows:,} rows)"
+
+
+def _where(output: Path, written: Path) -> str:
+    return str(output) if written == output else f"{output} (-> {written})"

@@ -12,6 +12,7 @@ import ibis
 from cs_architect.engine.execute import to_rows
 from cs_architect.engine.explain import BAND_NAMES, SignalLine, account_label, fit, show_score
 from cs_architect.engine.store import SIGNALS, ResultsStore, Snapshot
+from cs_architect.engine.terminal import pad, printable
 from cs_architect.issues import Issue
 from cs_architect.spec.health_model import HealthModel
 from cs_architect.spec.signals import SIGNAL_KINDS
@@ -89,7 +90,7 @@ class ScoreRun:
         if self.issues:
             lines += ["", "Data warnings (run `csa check-data` for the full report):"]
             lines += [f"  {i}" for i in self.issues]
-        return "\n".join(lines)
+        return "\n".join(map(printable, lines))
 
     def to_dict(self) -> dict[str, object]:
         snap = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in self.snapshot.__dict__.items()}
@@ -118,7 +119,7 @@ def _account_rows(a: AccountLine) -> list[str]:
     arr = f"{a.arr:,.0f}" if a.arr is not None else "-"
     band = BAND_NAMES.get(a.band or "", "-")
     head = (
-        f"  {label:<28} {fit(a.owner or '-', 12):<12} {arr:>10} {show_score(a.score):>6} {band:<9} "
+        f"  {pad(label, 28)} {pad(fit(a.owner or '-', 12), 12)} {arr:>10} {show_score(a.score):>6} {band:<9} "
         f"{_delta(a.change_prev):>6} {_delta(a.change_trend):>7}"
     )
     return [head] + [f"      {r}" for r in a.reasons]
