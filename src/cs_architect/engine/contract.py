@@ -66,6 +66,7 @@ class ContractTable:
     defaulted: list[str] = field(default_factory=list)  # contract columns set by sources.defaults
     period: bool = False  # rows run from ``month`` to ``period_end``: ``table`` has one row per month
     end_exclusive: bool = False  # ``period_end`` is the first day the row no longer covers
+    typed: list[str] = field(default_factory=list)  # of ``converted``: typed doubles, checked for inf/NaN only
 
     def present(self, column: str) -> bool:
         """Whether the data has this contract column (mapped or given a default)."""
@@ -298,6 +299,7 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
     text_dates: dict[str, list[str]] = {}  # contract column -> names of its date fields
     mapped: dict[str, str] = {}
     converted: list[str] = []
+    typed: list[str] = []  # converted columns that were numbers already (checked only for inf/NaN)
     defaulted: list[str] = []
     unusable = False
     pattern = compile_format(spec.date_format)
@@ -402,6 +404,8 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
         if conv.text is not None and col in mapped:
             columns[col + TEXT_SUFFIX] = conv.text
             converted.append(col)
+            if _family(b[col + SRC].type()) == "number":
+                typed.append(col)
     staged = b.select(**columns)
     for col, allowed in spec.where.items():
         if col in contract:
@@ -409,7 +413,7 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
             staged = staged.filter(staged[col].cast("string").isin(values))
     exclusive = period and spec.period is not None and spec.period.end_exclusive
     table = ContractTable(
-        name, raw.origin, staged, mapped, converted, defaulted, period=period, end_exclusive=exclusive
+        name, raw.origin, staged, mapped, converted, defaulted, period=period, end_exclusive=exclusive, typed=typed
     )
     return table, issues
 

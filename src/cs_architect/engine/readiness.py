@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
@@ -156,30 +157,33 @@ NAME_COLUMN = {"events": "event", "touchpoints": "kind"}  # what signals filter 
 
 def newest_rows(data: ContractData, as_of: date, tables: Iterable[str]) -> dict[str, tuple[date | None, int, int]]:
     """Table -> (date of its newest row on or before ``as_of``, its row count, how many of its
-    rows are dated after ``as_of``) for the activity tables among ``tables`` that are present,
-    in one query (a UNION ALL of one aggregate per table). Rows after the as-of date do not count
-    as recent: the scoring ignores them."""
+    rows are dated after ``as_of``) for the activity tables among ``tables`` that are present.
+
+    Rows after the as-of date do not count as recent: the scoring ignores them. One query of a
+    plain ``max`` and count per table (a Parquet file answers them from its statistics), and a
+    second, filtered one only for the tables with rows after the as-of date.
+    """
     end = datetime.combine(as_of + timedelta(days=1), time(0))
-    parts: list[ir.Table] = []
-    for name in sorted(set(tables) & set(ACTIVITY_TIME)):
-        t = data.get(name)
-        if t is None:
-            continue
-        stamp = t[ACTIVITY_TIME[name]].cast("timestamp")
-        parts.append(
-            t.aggregate(newest=stamp.max(where=stamp < end), rows=t.count(), later=t.count(where=stamp >= end)).mutate(
-                table=ibis.literal(name)
-            )
-        )
-    if not parts:
-        return {}
-    union = parts[0] if len(parts) == 1 else ibis.union(*parts)
-    out = {}
-    for r in to_rows(union):
-        newest = r["newest"]
-        day = newest.date() if isinstance(newest, datetime) else newest
-        out[r["table"]] = (day, int(r["rows"]), int(r["later"] or 0))
+    found = {n: t for n in sorted(set(tables) & set(ACTIVITY_TIME)) if (t := data.get(n)) is not None}
+    stamps = {n: t[ACTIVITY_TIME[n]].cast("timestamp") for n, t in found.items()}
+
+    def run(parts: dict[str, ir.Table]) -> list[dict[str, Any]]:
+        labelled = [part.mutate(table=ibis.literal(n)) for n, part in parts.items()]
+        return to_rows(labelled[0] if len(labelled) == 1 else ibis.union(*labelled)) if labelled else []
+
+    out: dict[str, tuple[date | None, int, int]] = {}
+    for r in run({n: t.aggregate(newest=stamps[n].max(), rows=t.count()) for n, t in found.items()}):
+        out[r["table"]] = (_day(r["newest"]), int(r["rows"] or 0), 0)
+    later = {n: found[n] for n, (newest, _, _) in out.items() if newest is not None and newest > as_of}
+    filtered = {n: t.aggregate(newest=stamps[n].max(where=stamps[n] < end), later=t.count(where=stamps[n] >= end))
+                for n, t in later.items()}  # fmt: skip
+    for r in run(filtered):
+        out[r["table"]] = (_day(r["newest"]), out[r["table"]][1], int(r["later"] or 0))
     return out
+
+
+def _day(value: object) -> date | None:
+    return value.date() if isinstance(value, datetime) else value if isinstance(value, date) else None
 
 
 def unnamed_tables(data: ContractData, tables: Iterable[str]) -> list[str]:
