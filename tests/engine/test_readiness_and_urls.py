@@ -21,7 +21,7 @@ from cs_architect.engine.contract import load_contract
 from cs_architect.engine.execute import stop_if_interrupted
 from cs_architect.engine.readiness import stale_tables
 from cs_architect.engine.store import ResultsStore
-from cs_architect.errors import BackendError, InputError
+from cs_architect.errors import BackendError, DataError, InputError
 from cs_architect.spec.sources import Sources, TableSource, default_sources
 from tests.engine.conftest import COMPANY, full_model, write_model
 from tests.engine.test_cli import csa
@@ -218,3 +218,40 @@ def test_a_negative_seat_count_is_a_warning(tmp_path: Path) -> None:
     report = check_customer_data(full_model(), data_dir=folder, as_of=AS_OF)
     warned = [i for i in report.issues if i.level == "warning" and "negative seat count" in i.message]
     assert len(warned) == 1 and "-10" in warned[0].message
+
+
+# -- files that cannot be read, and values outside the contract's names ------------------------------
+
+
+def test_an_empty_file_is_an_absent_table_and_says_so(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    (folder / "events.csv").write_bytes(b"")
+    data = load_contract(connect_data(data_dir=folder), default_sources(), ["events"])
+    assert data.missing["events"].startswith("events.csv is empty")
+    (folder / "accounts.csv").write_bytes(b"")
+    report = check_customer_data(full_model(), data_dir=folder, as_of=AS_OF)
+    assert not report.ok and any("accounts.csv is empty" in i.message for i in report.issues if i.level == "error")
+
+
+def test_a_file_that_is_not_utf8_says_so(tmp_path: Path) -> None:
+    (tmp_path / "accounts.csv").write_bytes("account_id,name\na1,Café Ltd\n".encode("latin-1"))
+    with pytest.raises(DataError) as err:
+        load_contract(connect_data(data_dir=tmp_path), default_sources(), [])
+    assert "not UTF-8" in str(err.value) and "iconv" in str(err.value)
+
+
+def test_files_of_one_table_with_different_headers_name_the_column(tmp_path: Path) -> None:
+    (tmp_path / "acc_1.csv").write_text("account_id,name\na1,A\n")
+    (tmp_path / "acc_2.csv").write_text("account_id,title\na2,B\n")
+    with pytest.raises(DataError) as err:
+        load_contract(connect_data(data_dir=tmp_path), Sources(accounts=TableSource(file="acc_*.csv")), [])
+    assert 'Column with name: "name" is missing' in str(err.value) and "same header" in str(err.value)
+
+
+def test_values_translated_to_names_outside_the_contract_are_warned_about() -> None:
+    tickets = TableSource(file="tickets.csv", values={"priority": {"urgent": "critical", "high": "high"}})
+    data = load_contract(
+        connect_data(data_dir=COMPANY), Sources(accounts=TableSource(file="accounts.csv"), tickets=tickets), ["tickets"]
+    )
+    [warned] = [i for i in data.issues if i.path == "sources.tickets.values.priority"]
+    assert warned.level == "warning" and "'critical' is not among" in warned.message and "urgent" in warned.message

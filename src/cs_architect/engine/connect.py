@@ -63,6 +63,10 @@ class DataSource:
             disconnect()
 
 
+class EmptyFiles(Exception):
+    """Every file of a table is empty (0 bytes, no header row): the table is absent."""
+
+
 @dataclass(frozen=True)
 class RawTable:
     """A table as the user has it (their column names and types) and where it came from."""
@@ -231,7 +235,8 @@ def open_table(source: DataSource, name: str, spec: TableSource) -> RawTable | N
     Files: ``spec.file`` is a file name or glob relative to ``--data`` (``events.*`` also
     matches a folder ``events/`` of Parquet parts). If both Parquet and CSV match, Parquet is
     read (a note says so). Databases: ``spec.table`` (``schema.table`` allowed), else a table
-    named like the contract table. Unreadable files raise :class:`DataError` naming the file.
+    named like the contract table. Unreadable files raise :class:`DataError` naming the file;
+    files that are all empty (0 bytes) raise :class:`EmptyFiles`.
     """
     if source.kind == "files":
         if not spec.file:
@@ -253,6 +258,8 @@ def open_table(source: DataSource, name: str, spec: TableSource) -> RawTable | N
             files = [f for f in files if _fmt(f) == "parquet"]
         paths = [str(f) for f in files]
         shown = ", ".join(_rel(f, source.data_dir) for f in files[:3]) + (" ..." if len(files) > 3 else "")
+        if all(f.stat().st_size == 0 for f in files):  # not even a header: DuckDB would invent a column0
+            raise EmptyFiles(shown)
         try:
             if _fmt(files[0]) == "parquet":
                 table = source.con.read_parquet(paths, table_name=f"src_{name}")
@@ -262,17 +269,10 @@ def open_table(source: DataSource, name: str, spec: TableSource) -> RawTable | N
             table.schema()
         except Exception as exc:  # the reader's message names the problem (bad quoting, not Parquet...)
             stop_if_interrupted(exc)
+            what, hint = read_problem(exc)
             raise DataError(
-                f"cannot read {shown}: {_first_line(exc)}",
-                [
-                    Issue(
-                        "error",
-                        _first_line(exc),
-                        file=shown,
-                        path=name,
-                        hint="check that the file is valid CSV (with a header row) or Parquet",
-                    )
-                ],
+                f"cannot read {shown}: {what}",
+                [Issue("error", what, file=shown, path=name, hint=hint)],
             ) from None
         return RawTable(name=name, table=table, origin=shown, text=_fmt(files[0]) == "csv")
 
@@ -286,6 +286,25 @@ def open_table(source: DataSource, name: str, spec: TableSource) -> RawTable | N
         stop_if_interrupted(exc)
         raise BackendError(f"cannot read table {table_name}: {_first_line(exc)}") from None
     return RawTable(name=name, table=table, origin=f"table {table_name}")
+
+
+def read_problem(exc: BaseException) -> tuple[str, str]:
+    """What the file reader said (its first line, plus DuckDB's own explanation line when it has
+    one) and how to fix it."""
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    if any("not utf-8 encoded" in ln.lower() or "invalid unicode" in ln.lower() for ln in lines):
+        return (
+            f"{first}: the file is not UTF-8 text",
+            "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 in.csv > out.csv, or 'CSV UTF-8' in a spreadsheet)",
+        )
+    if "schema mismatch" in first.lower():  # files of one table with different columns
+        detail = [ln for ln in lines[1:] if ln.lower().startswith(("main file", "current file", "column with name"))]
+        return (
+            f"{first} {'; '.join(detail)}".strip(),
+            "give every file of a table the same header, or map the files as separate tables",
+        )
+    return first, "check that the file is valid CSV (with a header row) or Parquet"
 
 
 def _rel(path: Path, base: Path) -> str:

@@ -29,7 +29,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
-from cs_architect.engine.connect import DataSource, RawTable, open_table
+from cs_architect.engine.connect import DataSource, EmptyFiles, RawTable, open_table, read_problem
 from cs_architect.engine.dates import (
     DateFormatError,
     compile_format,
@@ -41,7 +41,7 @@ from cs_architect.engine.dates import (
 from cs_architect.engine.execute import staged_sql, stop_if_interrupted
 from cs_architect.errors import DataError
 from cs_architect.issues import Issue, Level
-from cs_architect.spec.sources import CONTRACT, Sources, TableSource
+from cs_architect.spec.sources import CONTRACT, VOCABULARY, Sources, TableSource
 
 IBIS_TYPES = {"str": "string", "float": "float64", "int": "int64", "bool": "boolean",
               "date": "date", "timestamp": "timestamp"}  # fmt: skip
@@ -267,6 +267,21 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
                         hint=f"contract columns: {', '.join(contract)}",
                     )
                 )
+    for col, mapping in spec.values.items():
+        known = VOCABULARY.get((name, col))
+        odd = sorted({str(v) for v in mapping.values()} - set(known)) if known else []
+        if odd:
+            issues.append(
+                Issue(
+                    "warning",
+                    f"{', '.join(repr(v) for v in odd)} {'is' if len(odd) == 1 else 'are'} not among the contract's "
+                    f"{name}.{col} values ({', '.join(known or ())}): signals that look for those names do not see "
+                    "these rows",
+                    file=raw.origin,
+                    path=f"{where}.values.{col}",
+                    hint=f"translate to one of: {', '.join(known or ())}",
+                )
+            )
     try:
         compile_format(spec.date_format)
     except DateFormatError as exc:
@@ -465,9 +480,9 @@ def _materialize(source: DataSource, table: ContractTable) -> ContractTable:
             stored = source.con.create_table(f"csa_contract_{table.name}", table.staged, temp=True)
     except Exception as exc:  # a value the converter did not anticipate; report, do not crash
         stop_if_interrupted(exc)
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        text, hint = read_problem(exc)
         raise DataError(
-            f"cannot read {table.origin}: {text}", [Issue("error", text, file=table.origin, path=table.name)]
+            f"cannot read {table.origin}: {text}", [Issue("error", text, file=table.origin, path=table.name, hint=hint)]
         ) from None
     return replace(table, staged=stored)
 
@@ -497,7 +512,13 @@ def load_contract(source: DataSource, sources: Sources, needed: Iterable[str] = 
         if name not in specs:
             continue
         spec = specs[name]
-        raw = open_table(source, name, spec)
+        try:
+            raw = open_table(source, name, spec)
+        except EmptyFiles as empty:
+            data.missing[name] = f"{empty} is empty (0 bytes, not even a header row)"
+            if name != "accounts":  # for accounts the data check's error says it
+                data.issues.append(Issue("warning", f"{empty} is empty: read as absent", file=str(empty), path=name))
+            continue
         if raw is None:
             where = spec.file if source.kind == "files" else (spec.table or name)
             data.missing[name] = f"{where} not found" if where else "no file or table given"

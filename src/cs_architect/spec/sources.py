@@ -115,6 +115,16 @@ class JoinSource(Strict):
         return self
 
 
+# Contract columns with a fixed vocabulary: the names signals and the design compiler use.
+VOCABULARY: dict[tuple[str, str], tuple[str, ...]] = {
+    ("accounts", "billing"): ("card", "invoice"),
+    ("users", "role"): ("admin", "champion", "executive", "member"),
+    ("tickets", "priority"): ("urgent", "high", "normal", "low"),
+    ("surveys", "kind"): ("nps", "csat"),
+    ("payments", "status"): ("succeeded", "failed", "refunded"),
+    ("touchpoints", "kind"): ("qbr", "meeting", "call", "email", "training"),
+}
+
 class PeriodSource(Strict):
     """Rows that hold a monthly amount over a period instead of one month (the ``mrr`` table).
 
