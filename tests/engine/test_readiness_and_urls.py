@@ -12,13 +12,16 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
 import pytest
 
 from cs_architect.engine import check_customer_data, score_accounts
 from cs_architect.engine import connect as connect_module
 from cs_architect.engine.connect import connect_data, open_url
 from cs_architect.engine.contract import load_contract
-from cs_architect.engine.execute import stop_if_interrupted
+from cs_architect.engine.execute import stop_if_interrupted, to_rows
 from cs_architect.engine.readiness import stale_tables
 from cs_architect.engine.store import ResultsStore
 from cs_architect.errors import BackendError, DataError, InputError
@@ -255,3 +258,39 @@ def test_values_translated_to_names_outside_the_contract_are_warned_about() -> N
     )
     [warned] = [i for i in data.issues if i.path == "sources.tickets.values.priority"]
     assert warned.level == "warning" and "'critical' is not among" in warned.message and "urgent" in warned.message
+
+
+EXTREMES = ["1e400", "-1E+400", "1e-400", "2e0300", "1" * 320]
+
+
+def _numbers(table: ir.Table) -> list[tuple[float | None, bool]]:
+    from cs_architect.engine.connect import RawTable
+    from cs_architect.engine.contract import map_table
+
+    mapped, _ = map_table(RawTable("accounts", table, "accounts.csv", text=True), TableSource(file="accounts.csv"))
+    assert mapped is not None
+    s = mapped.staged
+    bad = s.arr__text.notnull() & s.arr.isnull()
+    return [(r["arr"], r["bad"]) for r in to_rows(s.select("account_id", "arr", bad=bad).order_by("account_id"))]
+
+
+def _extremes_table() -> pa.Table:
+    values = ["12.5", "1e299", *EXTREMES]
+    return pa.table({"account_id": [f"a{i:02d}" for i in range(len(values))], "arr": values})
+
+
+def test_numbers_beyond_1e300_are_unreadable_not_infinite() -> None:
+    got = _numbers(ibis.memtable(_extremes_table()))
+    assert got[0] == (12.5, False) and got[1] == (pytest.approx(1e299), False)
+    assert got[2:] == [(None, True)] * len(EXTREMES)
+
+
+@pytest.mark.postgres
+def test_numbers_beyond_1e300_do_not_fail_a_postgres_query(pg_url: str) -> None:
+    con = ibis.connect(pg_url)
+    try:
+        table = con.create_table("extreme_text_numbers", _extremes_table(), overwrite=True)
+        got = _numbers(table)
+    finally:
+        con.disconnect()
+    assert got[2:] == [(None, True)] * len(EXTREMES)

@@ -47,6 +47,9 @@ IBIS_TYPES = {"str": "string", "float": "float64", "int": "int64", "bool": "bool
               "date": "date", "timestamp": "timestamp"}  # fmt: skip
 NUMBER = r"^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$"
 INT_LIMIT = 2.0**63  # an int column holds int64
+# A number beyond about ±1e300 (or as small): DuckDB reads it as inf or 0, PostgreSQL refuses the
+# whole query; no amount, count or score is that large, so it is unreadable before any cast.
+EXTREME = r"[eE][-+]?0*(3\d\d|[4-9]\d\d|\d{4,})\s*$"  # and any spelling longer than 300 characters
 TRUE_WORDS = ["true", "t", "yes", "y", "1"]
 FALSE_WORDS = ["false", "f", "no", "n", "0"]
 TEXT_SUFFIX = "__text"
@@ -163,7 +166,7 @@ def _from_text(text: ir.StringValue, ctype: str) -> _Converted:
         return _Converted(text.nullif(""), None, None)
     if ctype in ("float", "int"):
         # A spelling like 1e400 matches the pattern but is infinite as a double: unreadable too.
-        ok = text.re_search(NUMBER).fill_null(False)
+        ok = (text.re_search(NUMBER) & ~text.re_search(EXTREME) & (text.length() <= 300)).fill_null(False)
         parsed = ok.ifelse(text.strip(), ibis.null("string")).cast("float64")
         readable = ok & _finite(parsed, ctype).fill_null(False)
         number = readable.ifelse(parsed, ibis.null("float64"))
