@@ -294,3 +294,19 @@ def test_numbers_beyond_1e300_do_not_fail_a_postgres_query(pg_url: str) -> None:
     finally:
         con.disconnect()
     assert got[2:] == [(None, True)] * len(EXTREMES)
+
+
+def test_the_check_report_keeps_long_reasons_and_control_characters_off_its_table() -> None:
+    from cs_architect.engine.checks import SOURCE_WIDTH, DataReport, TableStatus
+    from cs_architect.issues import Issue
+
+    reason = "unusable: required column 'event' (event, not mapped in sources) not found; columns are: " + "x, " * 60
+    report = DataReport(
+        as_of=AS_OF,
+        tables=[TableStatus("events", reason, None, "unusable"), TableStatus("accounts", "acc\nounts.csv", 3, "ok")],
+        issues=[Issue("warning", "name 'Line1\nLine2' has a\tbreak", file="accounts.csv")],
+    )
+    text = report.to_text()
+    rows = text.splitlines()
+    assert max(len(line) for line in rows[2:5]) <= 12 + 1 + SOURCE_WIDTH + 1 + 12 + 2 + len("unusable")
+    assert "acc⏎ounts.csv" in text and "Line1⏎Line2" in text and "\t" not in text

@@ -33,6 +33,7 @@ import ibis.expr.types as ir
 
 from cs_architect.engine.contract import TEXT_SUFFIX, ContractData, ContractTable
 from cs_architect.engine.execute import scalar, to_arrow, to_rows
+from cs_architect.engine.terminal import cut, display_width, pad, printable
 from cs_architect.issues import Issue, Level
 from cs_architect.spec.sources import CONTRACT
 
@@ -67,18 +68,20 @@ class DataReport:
         return not any(i.level == "error" for i in self.issues)
 
     def to_text(self) -> str:
-        width = max([len(t.origin) for t in self.tables] + [6])
+        # A missing table's source column holds why; the full reason is in the issues below.
+        sources = [cut(printable(t.origin), SOURCE_WIDTH) for t in self.tables]
+        width = max([display_width(s) for s in sources] + [6])
         lines = [
             f"Data check as of {self.as_of.isoformat()}",
             "",
             f"{'table':<12} {'source':<{width}} {'rows':>12}  status",
         ]
-        for t in self.tables:
+        for t, source in zip(self.tables, sources, strict=True):
             rows = f"{t.rows:,}" if t.rows is not None else "-"
-            lines.append(f"{t.name:<12} {t.origin:<{width}} {rows:>12}  {t.status}")
+            lines.append(f"{t.name:<12} {pad(source, width)} {rows:>12}  {t.status}")
         if self.issues:
             lines.append("")
-            lines += [str(i) for i in self.issues]
+            lines += [printable(str(i)) for i in self.issues]
         errors = sum(i.level == "error" for i in self.issues)
         warnings = sum(i.level == "warning" for i in self.issues)
         lines += ["", f"{errors} error(s), {warnings} warning(s)" + ("" if errors else ": the data can be scored")]
@@ -91,6 +94,9 @@ class DataReport:
             "tables": [t.__dict__ for t in self.tables],
             "issues": [i.to_dict() for i in self.issues],
         }
+
+
+SOURCE_WIDTH = 60  # columns of the source column of the table (longer reasons are cut there)
 
 
 @dataclass(frozen=True)

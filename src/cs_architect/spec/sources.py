@@ -125,6 +125,7 @@ VOCABULARY: dict[tuple[str, str], tuple[str, ...]] = {
     ("touchpoints", "kind"): ("qbr", "meeting", "call", "email", "training"),
 }
 
+
 class PeriodSource(Strict):
     """Rows that hold a monthly amount over a period instead of one month (the ``mrr`` table).
 
