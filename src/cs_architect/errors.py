@@ -54,3 +54,11 @@ class BackendError(CsaError):
     """The database or store cannot be reached or used (exit 4)."""
 
     exit_code = 4
+
+
+def interrupted(exc: BaseException) -> bool:
+    """Whether a database error is the user's Ctrl-C: DuckDB's Python client turns SIGINT during a
+    query into ``RuntimeError('Query interrupted')``, and ``interrupt()`` into an InterruptException."""
+    if type(exc).__name__ == "InterruptException":
+        return True
+    return type(exc) is RuntimeError and str(exc).strip() == "Query interrupted"

@@ -67,3 +67,14 @@ def test_demo_data_force_keeps_files_it_does_not_write(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert (out / "events.parquet").read_bytes() == b"mine"
     assert "kept as they were (not written by demo-data): events.parquet" in r.stdout
+
+
+def test_demo_data_stages_in_a_fresh_folder_never_a_fixed_name(tmp_path: Path) -> None:
+    neighbour = tmp_path / ".exports.demo-tmp"  # the fixed staging name of an earlier version
+    neighbour.mkdir()
+    (neighbour / "thesis.txt").write_text("precious")
+    args = ("--inputs", EXAMPLES / "shiftwise", "--accounts", "5", "--months", "2", "--end", "2026-06-30")
+    r = run("demo-data", tmp_path / "exports", *args, "--tables", "accounts")
+    assert r.returncode == 0, r.stderr
+    assert (neighbour / "thesis.txt").read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".exports.demo-tmp", "exports"]  # staging removed

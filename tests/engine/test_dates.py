@@ -46,10 +46,31 @@ def test_offsets_are_normalised_to_utc() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["2023-02-29", "2024-02-31", "2024-13-01", "2024-04-31", "2024-01-01 25:00:00", "31/12/2023", "yesterday"]
+    "text",
+    [
+        "2023-02-29",
+        "2024-02-31",
+        "2024-13-01",
+        "2024-04-31",
+        "2024-01-01 25:00:00",
+        "31/12/2023",
+        "yesterday",
+        "2024-12-30T10:00:00+25:00",  # offsets are within ±18:00
+        "2024-12-27T10:00:00-99:99",
+        "9999-12-31T23:59:59-23:59",  # would be year 10000 in UTC
+        "0001-01-01",
+    ],
 )
 def test_impossible_or_foreign_dates_are_flagged(text: str) -> None:
     assert parse([text]) == [(None, True)]
+
+
+def test_lower_case_t_and_z_are_read_as_rfc_3339_allows() -> None:
+    assert parse(["2024-12-30t10:00:00z", "2024-12-30t10:00z", "2024-12-30 10:00:00+14:00"]) == [
+        (datetime(2024, 12, 30, 10), False),
+        (datetime(2024, 12, 30, 10), False),
+        (datetime(2024, 12, 29, 20), False),
+    ]
 
 
 def test_empty_and_missing_values_are_not_errors() -> None:

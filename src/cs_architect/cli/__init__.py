@@ -12,7 +12,7 @@ import sys
 import click
 
 from cs_architect import __version__
-from cs_architect.errors import BackendError, CsaError
+from cs_architect.errors import BackendError, CsaError, interrupted
 from cs_architect.issues import Issue
 
 
@@ -57,8 +57,8 @@ def main(argv: list[str] | None = None) -> None:
     except CsaError as err:
         echo_issues(err)
         sys.exit(err.exit_code)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
+    except click.exceptions.Abort:  # click's form of Ctrl-C
+        click.echo("interrupted", err=True)
         sys.exit(130)
     except click.ClickException as err:
         err.show()
@@ -69,7 +69,7 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as exc:
-        if type(exc).__name__ == "InterruptException":  # DuckDB's form of Ctrl-C during a query
+        if interrupted(exc):  # DuckDB's forms of Ctrl-C during a query
             click.echo("interrupted", err=True)
             sys.exit(130)
         if not _from_a_database(exc):

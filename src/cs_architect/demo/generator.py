@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -312,10 +313,11 @@ def generate(
     directory = Path(directory)
     stale = _prepare(directory, force)
     book = simulate(project, options)
-    staging = directory.parent / f".{directory.name}.demo-tmp"
     try:
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        # A fresh, unique folder beside the target (same file system, so files move by rename):
+        # never a fixed name that could be someone's folder.
+        staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.demo-", dir=directory.parent))
         try:
             manifest = _write_all(book, options, project, staging, progress)
             directory.mkdir(parents=True, exist_ok=True)

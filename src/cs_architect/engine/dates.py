@@ -66,8 +66,8 @@ class Layout:
 # ISO 8601: date, optional time, optional offset. Groups: Y m d H M S frac offset.
 _ISO = (
     r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
-    r"\s*(Z|[+-]\d{2}(?::?\d{2})?)?\s*$"
+    r"(?:[Tt ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?"
+    r"\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?\s*$"
 )
 _ISO_FIELDS = ("year", "month", "day", "hour", "minute", "second", "fraction", "offset")
 _ISO_DATE = (("year", 0, 4), ("month", 5, 2), ("day", 8, 2))
@@ -76,11 +76,11 @@ _ISO_DATE = (("year", 0, 4), ("month", 5, 2), ("day", 8, 2))
 _ISO_LAYOUTS = (
     Layout(r"^\d{4}-\d{2}-\d{2}$", _ISO_DATE, (10, 10)),
     Layout(
-        r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}([.,]\d{1,9})?Z?$",
+        r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}([.,]\d{1,9})?[Zz]?$",
         (*_ISO_DATE, ("hour", 11, 2), ("minute", 14, 2), ("second", 17, 2)),
         (19, 30),
     ),
-    Layout(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}Z?$", (*_ISO_DATE, ("hour", 11, 2), ("minute", 14, 2)), (16, 17)),
+    Layout(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}[Zz]?$", (*_ISO_DATE, ("hour", 11, 2), ("minute", 14, 2)), (16, 17)),
 )
 # directive -> (regex, width) in a fixed-width layout
 _FIXED = {"Y": (r"\d{4}", 4), "y": (r"\d{2}", 2), "m": (r"\d{2}", 2), "d": (r"\d{2}", 2), "H": (r"\d{2}", 2),
@@ -242,8 +242,10 @@ def date_fields(
         sign = (raw.substr(0, 1) == "-").ifelse(-1, 1)
         digits = raw.replace(":", "")
         minutes = (_int(digits.substr(1, 2)).fill_null(0) * 60 + _int(digits.substr(3, 2)).fill_null(0)) * sign
-        offset = ((raw == "Z") | raw.isnull()).ifelse(0, minutes).fill_null(0)
+        offset = ((raw.upper() == "Z") | raw.isnull()).ifelse(0, minutes).fill_null(0)
         out["offset"] = offset if layout is None else (layout >= 0).ifelse(0, offset)
+        minutes_ok = _int(digits.substr(3, 2)).fill_null(0) < 60
+        out["offset_minutes_ok"] = minutes_ok if layout is None else (layout >= 0).ifelse(True, minutes_ok)
     return out | {
         "present": text.strip().nullif("").notnull(),
         "match": _matches(text, pattern, layout),
@@ -264,9 +266,10 @@ def _matches(text: ir.StringValue, pattern: DatePattern, layout: ir.IntegerValue
 def date_valid(f: dict[str, ir.Value]) -> ir.BooleanValue:
     """Step 2: whether the fields name a real moment (Feb 31 and hour 25 do not)."""
     year, month, day = f["year"], f["month"], f["day"]
+    # Years 2-9998: a UTC offset cannot carry the moment out of the years a timestamp can hold.
     valid = (
         f["match"]
-        & year.between(1, 9999)
+        & year.between(2, 9998)
         & month.between(1, 12)
         & (day >= 1)
         & (day <= _days_in_month(year, month))
@@ -274,6 +277,8 @@ def date_valid(f: dict[str, ir.Value]) -> ir.BooleanValue:
         & f["minute"].between(0, 59)
         & f["second"].between(0, 59)
     )
+    if "offset" in f:  # real offsets are within ±18:00 (ISO 8601), minutes below 60
+        valid = valid & f["offset"].between(-18 * 60, 18 * 60) & f["offset_minutes_ok"]
     return valid.fill_null(False)
 
 

@@ -35,13 +35,15 @@ from ibis.backends import BaseBackend
 from ibis.backends.sql.compilers.base import SQLGlotCompiler
 from ibis.common.exceptions import IbisError
 
+from cs_architect.errors import interrupted
+
 SHAPED = ("duckdb", "postgres")  # dialects with `AS NOT MATERIALIZED`
 
 
 def stop_if_interrupted(exc: BaseException) -> None:
-    """Re-raise the user's Ctrl-C as KeyboardInterrupt: DuckDB turns SIGINT during a query into
-    an ``InterruptException``, which handlers of database errors would report as bad data."""
-    if type(exc).__name__ == "InterruptException":
+    """Re-raise the user's Ctrl-C as KeyboardInterrupt, which handlers of database errors would
+    otherwise report as bad data or an unreachable database."""
+    if interrupted(exc):
         raise KeyboardInterrupt from None
 
 

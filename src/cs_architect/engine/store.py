@@ -107,6 +107,14 @@ class ResultsStore:
         instead of opened on its own, so that tables of the session can be inserted directly;
         when it cannot be (the file is the session's own database), it is opened on its own.
         """
+        if url is not None and urlsplit(url).scheme.lower() == "duckdb":  # duckdb:///path is a file path
+            parts = urlsplit(url)
+            url = parts.netloc + parts.path
+            if url in ("", "/", ":memory:", "/:memory:"):
+                raise InputError(
+                    "--store duckdb:// names no file: the snapshot would be kept nowhere; give a file, "
+                    "e.g. --store results.duckdb or duckdb:///path/results.duckdb"
+                )
         if url is None or "://" not in url:
             path = Path(url) if url else Path(out_dir or ".") / DEFAULT_FILE
             if not create and not path.exists():
