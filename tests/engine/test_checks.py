@@ -49,7 +49,7 @@ def test_unreadable_dates_block_with_examples(tmp_path: Path) -> None:
     write(tmp_path, "events.csv", "account_id,ts,event\na1,2024-02-31,x\na1,2024-06-01,x\na1,01/06/2024,x\na1,,x")
     report = check(tmp_path, deep=False)
     [issue] = by_path(report, "events.ts")
-    assert issue.level == "error" and "2 of all rows cannot be read as dates" in issue.message
+    assert issue.level == "error" and "2 of the rows cannot be read as dates" in issue.message
     assert "'01/06/2024', '2024-02-31'" in issue.message and "date_format" in (issue.hint or "")
 
 

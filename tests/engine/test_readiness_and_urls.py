@@ -141,6 +141,20 @@ def test_a_server_that_never_answers_times_out(monkeypatch: pytest.MonkeyPatch) 
 def test_a_store_that_is_a_folder_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="is a folder"):
         ResultsStore.open(str(tmp_path), tmp_path)
+    with pytest.raises(InputError, match="is a folder"):
+        ResultsStore.open(f"duckdb://{tmp_path}", tmp_path)
+
+
+@pytest.mark.parametrize("url", ["duckdb://", "duckdb://:memory:", "duckdb:///:memory:"])
+def test_a_duckdb_store_url_without_a_file_is_refused(tmp_path: Path, url: str) -> None:
+    with pytest.raises(InputError, match="names no file"):
+        ResultsStore.open(url, tmp_path)
+
+
+def test_a_duckdb_store_url_is_a_file(tmp_path: Path) -> None:
+    store = ResultsStore.open(f"duckdb://{tmp_path}/r.duckdb", tmp_path)
+    store.close()
+    assert (tmp_path / "r.duckdb").is_file()
 
 
 # -- Ctrl-C ----------------------------------------------------------------------------------------
@@ -149,7 +163,10 @@ def test_a_store_that_is_a_folder_is_an_input_error(tmp_path: Path) -> None:
 def test_duckdb_interrupts_are_the_users_ctrl_c() -> None:
     with pytest.raises(KeyboardInterrupt):
         stop_if_interrupted(duckdb.InterruptException("INTERRUPT Error: Interrupted!"))
+    with pytest.raises(KeyboardInterrupt):  # SIGINT during a query, as DuckDB's Python client reports it
+        stop_if_interrupted(RuntimeError("Query interrupted"))
     stop_if_interrupted(duckdb.InvalidInputException("a data problem"))  # anything else is left to the caller
+    stop_if_interrupted(RuntimeError("Query interrupted by a trigger"))
 
 
 # -- a table the model names but the data lacks -----------------------------------------------------
@@ -310,3 +327,28 @@ def test_the_check_report_keeps_long_reasons_and_control_characters_off_its_tabl
     rows = text.splitlines()
     assert max(len(line) for line in rows[2:5]) <= 12 + 1 + SOURCE_WIDTH + 1 + 12 + 2 + len("unusable")
     assert "acc⏎ounts.csv" in text and "Line1⏎Line2" in text and "\t" not in text
+
+
+def test_an_unreadable_value_is_reported_once_with_a_hint_that_fits(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    events = (folder / "events.csv").read_text().replace("2024-06-01 09:00:00", "garbage", 1)
+    (folder / "events.csv").write_text(events)
+    issues = [
+        i for i in check_customer_data(full_model(), data_dir=folder, as_of=AS_OF).issues if i.path == "events.ts"
+    ]
+    assert not [i for i in issues if "have no value" in i.message], issues  # the unreadable row is not also "empty"
+    issues = [i for i in issues if i.level == "error"]
+    assert issues[0].hint is not None and "set sources.events.date_format" in issues[0].hint
+    model = full_model()
+    sources = model.sources.model_copy(update={"events": TableSource(file="events.*", date_format="%d/%m/%Y %H:%M:%S")})
+    issues = check_customer_data(model.model_copy(update={"sources": sources}), data_dir=folder, as_of=AS_OF).issues
+    [bad] = [i for i in issues if i.path == "events.ts" and i.level == "error"]
+    assert bad.hint is not None and "do not fit sources.events.date_format '%d/%m/%Y %H:%M:%S'" in bad.hint
+
+
+def test_an_id_of_only_spaces_is_no_id(tmp_path: Path) -> None:
+    (tmp_path / "accounts.csv").write_text('account_id,name\na1,Acme\n" ",Blank\n')
+    data = load_contract(connect_data(data_dir=tmp_path), default_sources(), [])
+    accounts = data.get("accounts")
+    assert accounts is not None
+    assert [r["account_id"] for r in to_rows(accounts.order_by("name"))] == ["a1", None]

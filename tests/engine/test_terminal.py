@@ -110,3 +110,12 @@ def test_score_and_scores_on_screen(tmp_path: Path, odd_names: Path, capsys: pyt
     assert len(rows) == 3
     for row in rows:
         assert column(row, "Critical" if "Critical" in row else "At risk") == column(header, "band"), row
+
+
+def test_invisible_format_characters_are_shown() -> None:
+    """A right-to-left override would reverse the rest of the row; zero-width ones misalign it."""
+    from cs_architect.engine.terminal import printable
+
+    assert printable("Acme\u202eLtd") == "Acme\ufffdLtd"
+    assert printable("Ac\u200bme") == "Ac\ufffdme" and printable("\ufeffAcme") == "\ufffdAcme"
+    assert printable("x\u200dy") == "x\u200dy"  # joiners are parts of emoji and scripts: kept

@@ -138,11 +138,17 @@ def _problems(t: ContractTable, as_of: date, deep: bool) -> list[_Problem]:
         text = s[col + TEXT_SUFFIX]
         ctype = t.column_type(col)
         what = "dates" if ctype in ("date", "timestamp") else ("true/false values" if ctype == "bool" else "numbers")
-        hint = (
-            "set sources.{t}.date_format to their format, e.g. '%d/%m/%Y'"
-            if what == "dates"
-            else "fix the values, or translate them with sources.{t}.values"
-        ).format(t=t.name)
+        if what != "dates":
+            hint = f"fix the values, or translate them with sources.{t.name}.values"
+        elif t.date_format:
+            hint = (
+                f"they do not fit sources.{t.name}.date_format '{t.date_format}', or name impossible dates "
+                "(Feb 31): fix the format or the values"
+            )
+        else:
+            hint = (
+                f"set sources.{t.name}.date_format to their format (e.g. '%d/%m/%Y'), or fix impossible dates (Feb 31)"
+            )
         # inf/NaN in a typed double outside accounts: the rows count as having no value (a warning,
         # as score does not look for them); unreadable text, or accounts, block scoring.
         ignored = col in t.typed and t.name != "accounts"
@@ -181,7 +187,9 @@ def _problems(t: ContractTable, as_of: date, deep: bool) -> list[_Problem]:
                     f"null_{col}",
                     "warning",
                     col,
-                    s[col].isnull(),
+                    # empty, not unreadable: a value that cannot be read is reported as such above
+                    s[col].isnull()
+                    & (s[col + TEXT_SUFFIX].strip().nullif("").isnull() if col in t.converted else True),
                     ibis.literal("(empty)"),
                     "{n} of {total} rows have no value; they are ignored",
                 )
@@ -285,7 +293,7 @@ def _check_table(
         n = int(result[p.key] or 0)
         if n == 0:
             continue
-        shown = f"{total:,}" if total is not None else "all"
+        shown = f"{total:,}" if total is not None else "the"  # the quick check does not count rows
         msg = p.text.format(n=f"{n:,}", total=shown)
         issues.append(
             Issue(

@@ -70,6 +70,7 @@ class ContractTable:
     period: bool = False  # rows run from ``month`` to ``period_end``: ``table`` has one row per month
     end_exclusive: bool = False  # ``period_end`` is the first day the row no longer covers
     typed: list[str] = field(default_factory=list)  # of ``converted``: typed doubles, checked for inf/NaN only
+    date_format: str | None = None  # sources.<table>.date_format (None: ISO 8601), for messages
 
     def present(self, column: str) -> bool:
         """Whether the data has this contract column (mapped or given a default)."""
@@ -162,8 +163,8 @@ def _finite(number: ir.FloatingValue, ctype: str) -> ir.BooleanValue:
 
 def _from_text(text: ir.StringValue, ctype: str) -> _Converted:
     present = text.strip().nullif("").notnull()
-    if ctype == "str":
-        return _Converted(text.nullif(""), None, None)
+    if ctype == "str":  # only spaces is no value (an id of " " is no id), other text is kept as written
+        return _Converted(present.ifelse(text, ibis.null("string")), None, None)
     if ctype in ("float", "int"):
         # A spelling like 1e400 matches the pattern but is infinite as a double: unreadable too.
         ok = (text.re_search(NUMBER) & ~text.re_search(EXTREME) & (text.length() <= 300)).fill_null(False)
@@ -431,7 +432,16 @@ def map_table(raw: RawTable, spec: TableSource) -> tuple[ContractTable | None, l
             staged = staged.filter(staged[col].cast("string").isin(values))
     exclusive = period and spec.period is not None and spec.period.end_exclusive
     table = ContractTable(
-        name, raw.origin, staged, mapped, converted, defaulted, period=period, end_exclusive=exclusive, typed=typed
+        name,
+        raw.origin,
+        staged,
+        mapped,
+        converted,
+        defaulted,
+        period=period,
+        end_exclusive=exclusive,
+        typed=typed,
+        date_format=spec.date_format,
     )
     return table, issues
 

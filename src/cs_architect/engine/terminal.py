@@ -2,7 +2,8 @@
 
 Names and owners come from the user's data and may hold a newline, a tab or an escape
 sequence; on screen they would break a row or drive the terminal. :func:`printable` shows a
-line break as ``⏎``, a tab as a space and any other control character as ``�`` (exports keep
+line break as ``⏎``, a tab as a space and any other control or invisible format character (a
+right-to-left override, a zero-width space) as ``�`` (exports keep
 the values as they are). CJK characters and most emoji take two columns, combining marks none:
 :func:`display_width` counts columns, :func:`pad` pads to them.
 """
@@ -14,6 +15,7 @@ import unicodedata
 LINE_BREAK = "⏎"
 CONTROL = "\ufffd"  # �
 _BREAKS = frozenset("\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")
+_JOINERS = frozenset("\u200c\u200d")  # zero-width (non-)joiner: parts of emoji and scripts
 
 
 def printable(text: str) -> str:
@@ -30,7 +32,9 @@ def printable(text: str) -> str:
             out.append(LINE_BREAK)
         elif ch == "\t":
             out.append(" ")
-        elif unicodedata.category(ch) == "Cc":
+        elif unicodedata.category(ch) == "Cc" or (unicodedata.category(ch) == "Cf" and ch not in _JOINERS):
+            # Cf: invisible format characters (U+202E reverses the rest of the line, U+200B and
+            # U+FEFF take no column); the joiners emoji sequences use are kept
             out.append(CONTROL)
         else:
             out.append(ch)
