@@ -17,13 +17,9 @@ if TYPE_CHECKING:
     from cs_architect.engine import ResultsStore
     from cs_architect.spec.health_model import HealthModel
 
-# The dates the engine scores (cs_architect.engine.signals.plan.check_as_of, not imported here:
-# it would load Ibis for --help).
-EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
-
 
 class _IsoDate(click.ParamType):
-    """A calendar date written YYYY-MM-DD, within the range the engine scores."""
+    """A calendar date written YYYY-MM-DD (the engine checks the range it scores: check_as_of)."""
 
     name = "YYYY-MM-DD"
 
@@ -37,13 +33,7 @@ class _IsoDate(click.ParamType):
             shaped = len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit()
             why = f"not a real date ({exc})" if shaped else "not a date in the form YYYY-MM-DD"
             self.fail(f"'{text}' is {why}", param, ctx)
-        if not EARLIEST <= day <= LATEST:
-            self.fail(f"'{text}' is outside the dates the engine scores ({EARLIEST} to {LATEST})", param, ctx)
         return day
-
-
-def _as_of(value: date | None) -> date | None:
-    return value
 
 
 def _source(data: Path | None, db: str | None) -> None:
@@ -107,7 +97,7 @@ def check_data_cmd(out: Path, data: Path | None, db: str | None, as_of: date | N
     from cs_architect.engine import check_customer_data, load_health_model
     from cs_architect.engine.export import to_json
 
-    when = _as_of(as_of) or date.today()
+    when = as_of or date.today()
     try:
         _source(data, db)
         model = load_health_model(out)
@@ -167,7 +157,7 @@ def score_cmd(
         model,
         data_dir=data,
         db_url=db,
-        as_of=_as_of(as_of) or date.today(),
+        as_of=as_of or date.today(),
         store_url=store,
         out_dir=out_dir,
         progress=_Progress(quiet),
@@ -274,7 +264,7 @@ def scores_cmd(
     model = load_health_model(out)
     out_dir = out if out.is_dir() else out.parent
     if explain:
-        when, why = _explain_date(_as_of(as_of), store, out_dir)
+        when, why = _explain_date(as_of, store, out_dir)
         sql = scoring_sql(model, when, data_dir=data, db_url=db, account=account)
         target = (
             f"account '{account}': the whole model's scoring, filtered to this account"
@@ -295,11 +285,11 @@ def scores_cmd(
         limit = 50
     results = ResultsStore.open(store, out_dir, create=False)
     try:
-        _warn_if_other_model(results, model, _as_of(as_of))
+        _warn_if_other_model(results, model, as_of)
         text = export_scores(
             results,
             model,
-            as_of=_as_of(as_of),
+            as_of=as_of,
             account=account,
             fmt=fmt,  # type: ignore[arg-type]
             output=file,

@@ -121,24 +121,27 @@ def connect_data(*, data_dir: Path | None = None, db_url: str | None = None, tim
             )
         return DataSource(con=con, kind="files", where=str(path), data_dir=path, notes=notes)
     assert db_url is not None
-    parts = urlsplit(db_url)
-    target = parts.netloc + parts.path  # duckdb:///abs/path, duckdb://relative/path
-    if parts.scheme == "duckdb" and target not in ("", "/", ":memory:", "/:memory:"):
-        path = Path(target)
-        if not path.is_file():  # DuckDB would create an empty database there and find no tables
-            raise DataError(
-                f"{path}: no such DuckDB database",
-                [
-                    Issue(
-                        "error", "the --db file does not exist", file=str(path), hint="check the path after duckdb:///"
-                    )
-                ],
-            )
+    file = duckdb_file(db_url)
+    if file is not None and not file.is_file():  # DuckDB would create an empty database and find no tables
+        raise DataError(
+            f"{file}: no such DuckDB database",
+            [Issue("error", "the --db file does not exist", file=str(file), hint="check the path after duckdb:///")],
+        )
     con = open_url(db_url, "--db")
     use_engine_compiler(con)
     if con.name == "postgres":
         _no_jit(con)
     return DataSource(con=con, kind="database", where=redact(db_url))
+
+
+def duckdb_file(url: str) -> Path | None:
+    """The file a ``duckdb://`` URL names (``duckdb:///abs/path``, ``duckdb://relative/path``);
+    None for another scheme or an in-memory database (``duckdb://``, ``duckdb://:memory:``)."""
+    parts = urlsplit(url)
+    target = parts.netloc + parts.path
+    if parts.scheme.lower() != "duckdb" or target in ("", "/", ":memory:", "/:memory:"):
+        return None
+    return Path(target)
 
 
 CONNECT_TIMEOUT_S = 10  # PostgreSQL: a host that accepts but never answers fails in seconds, not minutes

@@ -221,7 +221,7 @@ def _default_value(value: str | float | bool, ctype: str) -> object | None:
             return None
         if ctype == "int":
             number = float(value)
-            return int(number) if number.is_integer() and abs(number) < 2**63 else None
+            return int(number) if number.is_integer() and abs(number) < INT_LIMIT else None
         if ctype == "float":
             number = float(value)
             return number if math.isfinite(number) else None

@@ -198,11 +198,12 @@ def date_layout(text: ir.StringValue, pattern: DatePattern) -> ir.IntegerValue |
 
 
 def _groups(text: ir.StringValue, pattern: DatePattern, layout: ir.IntegerValue | None) -> dict[str, ir.StringValue]:
-    """The text of each field: by position for values with a layout, else the regex group."""
+    """The text of each field: by position for values with a layout, else the regex group.
+    (Layouts have no offset but Z: the offset is always the group, read for other values only.)"""
     out: dict[str, ir.StringValue] = {}
     for i, field in enumerate(pattern.fields):
         group = text.re_extract(pattern.regex, i + 1)
-        if layout is None:
+        if layout is None or field == "offset":
             out[field] = group
             continue
         branches = []
@@ -222,7 +223,6 @@ def date_fields(
     ``layout`` is :func:`date_layout` of the same text (a column of the previous projection);
     without it every field is read through the regex."""
     grp = _groups(text, pattern, layout)
-    offset_group = text.re_extract(pattern.regex, pattern.fields.index("offset") + 1) if "offset" in grp else None
     zero = ibis.literal(0, "int64")
     if "year" in grp:
         year = _int(grp["year"])
@@ -237,15 +237,14 @@ def date_fields(
         # 12 AM is hour 0, 12 PM is 12; an hour outside 1-12 becomes -1 and fails validation
         hour = ibis.cases((~h12.between(1, 12), -1), (h12 == 12, pm.ifelse(12, 0)), else_=pm.ifelse(h12 + 12, h12))
     out: dict[str, ir.Value] = {}
-    if offset_group is not None:  # layouts have no offset but Z: only the other values are read for one
-        raw = offset_group.nullif("")
+    if "offset" in grp:  # layouts have no offset but Z: only the other values are read for one
+        raw = grp["offset"].nullif("")
         sign = (raw.substr(0, 1) == "-").ifelse(-1, 1)
         digits = raw.replace(":", "")
-        minutes = (_int(digits.substr(1, 2)).fill_null(0) * 60 + _int(digits.substr(3, 2)).fill_null(0)) * sign
-        offset = ((raw.upper() == "Z") | raw.isnull()).ifelse(0, minutes).fill_null(0)
+        hh, mm = _int(digits.substr(1, 2)).fill_null(0), _int(digits.substr(3, 2)).fill_null(0)
+        offset = ((raw.upper() == "Z") | raw.isnull()).ifelse(0, (hh * 60 + mm) * sign).fill_null(0)
         out["offset"] = offset if layout is None else (layout >= 0).ifelse(0, offset)
-        minutes_ok = _int(digits.substr(3, 2)).fill_null(0) < 60
-        out["offset_minutes_ok"] = minutes_ok if layout is None else (layout >= 0).ifelse(True, minutes_ok)
+        out["offset_minutes_ok"] = mm < 60 if layout is None else (layout >= 0).ifelse(True, mm < 60)
     return out | {
         "present": text.strip().nullif("").notnull(),
         "match": _matches(text, pattern, layout),

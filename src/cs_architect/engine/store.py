@@ -36,7 +36,7 @@ import sqlglot.expressions as sge
 from ibis.backends import BaseBackend
 from ibis.common.exceptions import TableNotFound
 
-from cs_architect.engine.connect import open_url, redact
+from cs_architect.engine.connect import duckdb_file, open_url, redact
 from cs_architect.engine.execute import staged_sql, stop_if_interrupted, to_rows, use_engine_compiler
 from cs_architect.errors import BackendError, InputError
 
@@ -108,13 +108,13 @@ class ResultsStore:
         when it cannot be (the file is the session's own database), it is opened on its own.
         """
         if url is not None and urlsplit(url).scheme.lower() == "duckdb":  # duckdb:///path is a file path
-            parts = urlsplit(url)
-            url = parts.netloc + parts.path
-            if url in ("", "/", ":memory:", "/:memory:"):
+            file = duckdb_file(url)
+            if file is None:
                 raise InputError(
                     "--store duckdb:// names no file: the snapshot would be kept nowhere; give a file, "
                     "e.g. --store results.duckdb or duckdb:///path/results.duckdb"
                 )
+            url = str(file)
         if url is None or "://" not in url:
             path = Path(url) if url else Path(out_dir or ".") / DEFAULT_FILE
             if not create and not path.exists():
